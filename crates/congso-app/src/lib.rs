@@ -1,0 +1,76 @@
+//! Use cases of congso. Each public use-case function runs in **one transaction**:
+//! permission check → domain rule → writes → hash-chained event → jobs, then commit. HTML handlers,
+//! JSON handlers and the CLI all call these functions, so permissions, validation and audit are the
+//! same on every surface.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod jobs;
+pub mod secrets;
+pub mod units;
+pub mod users;
+
+use std::sync::Arc;
+
+use congso_db::Db;
+
+pub use actor::Actor;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, AppResult};
+
+/// Settings the use cases need (the rest of the configuration lives in the binary).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+    /// Consecutive failed logins for one username before the throttle starts.
+    pub login_free_failures: i64,
+    /// Consecutive failed logins from one address before the throttle starts (offices share
+    /// addresses behind NAT, so this is higher).
+    pub login_free_failures_per_ip: i64,
+    /// The public base URL, used in emails.
+    pub public_url: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            session_idle_minutes: 30,
+            login_free_failures: 5,
+            login_free_failures_per_ip: 50,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+        }
+    }
+}
+
+/// The application: the database, the clock and the settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<AppConfig>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> App {
+        App {
+            db,
+            clock,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The current instant, from the application's clock.
+    pub fn now(&self) -> congso_db::Ts {
+        congso_db::Ts::new(self.clock.now())
+    }
+
+    /// Today's date in Vietnam (UTC+7).
+    pub fn today(&self) -> time::Date {
+        congso_domain::time_vn::local_date(self.clock.now())
+    }
+}

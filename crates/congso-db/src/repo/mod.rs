@@ -1,0 +1,7 @@
+//! Repositories: one module per aggregate. Every function takes the open transaction of the use
+//! case that calls it, so a use case's reads and writes commit or roll back together.
+
+pub mod auth;
+pub mod settings;
+pub mod units;
+pub mod users;

@@ -1,0 +1,289 @@
+//! Stable error codes.
+//!
+//! # Error policy
+//! - Every error a user can see has a stable `snake_case` code from [`ErrorCode`]. Codes are a public
+//!   contract (API clients match on them): never rename one, only add.
+//! - Each code has a message in Vietnamese (first) and English, written for the person in front of
+//!   the screen: what went wrong and what to do. The JSON body is `{"error": code, "message": …}`;
+//!   HTML pages show the message in the user's language.
+//! - Internal failures (database down, bug) use [`ErrorCode::Internal`]: the cause chain is logged
+//!   with the request id and the user sees an opaque message, never SQL or a stack trace.
+//! - Bad input is always a 4xx with a clear code; nothing is half-written because every use case
+//!   runs in one transaction.
+
+use crate::Lang;
+
+/// A stable, translatable error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    Internal,
+    NotFound,
+    Unauthenticated,
+    Forbidden,
+    CsrfFailed,
+    InvalidCredentials,
+    TooManyAttempts,
+    AccountDisabled,
+    InvalidToken,
+    InvalidInput,
+    PayloadTooLarge,
+    Conflict,
+    UsernameTaken,
+    InvalidUsername,
+    WeakPassword,
+    InvalidRole,
+    RoleNeedsUnit,
+    UnitNotFound,
+    UnitCodeTaken,
+    InvalidUnitCode,
+    UnitClosed,
+    InvalidDate,
+    InvalidDateRange,
+    UserNotFound,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidCccd,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive tests and documentation.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::Internal,
+        ErrorCode::NotFound,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::CsrfFailed,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::AccountDisabled,
+        ErrorCode::InvalidToken,
+        ErrorCode::InvalidInput,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::Conflict,
+        ErrorCode::UsernameTaken,
+        ErrorCode::InvalidUsername,
+        ErrorCode::WeakPassword,
+        ErrorCode::InvalidRole,
+        ErrorCode::RoleNeedsUnit,
+        ErrorCode::UnitNotFound,
+        ErrorCode::UnitCodeTaken,
+        ErrorCode::InvalidUnitCode,
+        ErrorCode::UnitClosed,
+        ErrorCode::InvalidDate,
+        ErrorCode::InvalidDateRange,
+        ErrorCode::UserNotFound,
+        ErrorCode::InvalidEmail,
+        ErrorCode::InvalidPhone,
+        ErrorCode::InvalidCccd,
+    ];
+
+    /// The stable wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Internal => "internal",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfFailed => "csrf_failed",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::UsernameTaken => "username_taken",
+            ErrorCode::InvalidUsername => "invalid_username",
+            ErrorCode::WeakPassword => "weak_password",
+            ErrorCode::InvalidRole => "invalid_role",
+            ErrorCode::RoleNeedsUnit => "role_needs_unit",
+            ErrorCode::UnitNotFound => "unit_not_found",
+            ErrorCode::UnitCodeTaken => "unit_code_taken",
+            ErrorCode::InvalidUnitCode => "invalid_unit_code",
+            ErrorCode::UnitClosed => "unit_closed",
+            ErrorCode::InvalidDate => "invalid_date",
+            ErrorCode::InvalidDateRange => "invalid_date_range",
+            ErrorCode::UserNotFound => "user_not_found",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidCccd => "invalid_cccd",
+        }
+    }
+
+    /// The HTTP status this code is served with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Internal => 500,
+            ErrorCode::NotFound | ErrorCode::UnitNotFound | ErrorCode::UserNotFound => 404,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials | ErrorCode::InvalidToken => {
+                401
+            }
+            ErrorCode::Forbidden | ErrorCode::CsrfFailed | ErrorCode::AccountDisabled => 403,
+            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Conflict
+            | ErrorCode::UsernameTaken
+            | ErrorCode::UnitCodeTaken
+            | ErrorCode::UnitClosed => 409,
+            ErrorCode::InvalidInput
+            | ErrorCode::InvalidUsername
+            | ErrorCode::WeakPassword
+            | ErrorCode::InvalidRole
+            | ErrorCode::RoleNeedsUnit
+            | ErrorCode::InvalidUnitCode
+            | ErrorCode::InvalidDate
+            | ErrorCode::InvalidDateRange
+            | ErrorCode::InvalidEmail
+            | ErrorCode::InvalidPhone
+            | ErrorCode::InvalidCccd => 400,
+        }
+    }
+
+    /// The message shown to the user, in Vietnamese or English.
+    pub fn message(self, lang: Lang) -> &'static str {
+        let (vi, en) = self.messages();
+        match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    fn messages(self) -> (&'static str, &'static str) {
+        match self {
+            ErrorCode::Internal => (
+                "Hệ thống gặp sự cố. Vui lòng thử lại sau; nếu lỗi còn tiếp diễn, hãy liên hệ quản trị viên và cung cấp mã yêu cầu.",
+                "Something went wrong on our side. Please try again later; if it persists, contact the administrator with the request id.",
+            ),
+            ErrorCode::NotFound => (
+                "Không tìm thấy trang hoặc dữ liệu được yêu cầu.",
+                "The page or record you asked for was not found.",
+            ),
+            ErrorCode::Unauthenticated => (
+                "Vui lòng đăng nhập để tiếp tục.",
+                "Please sign in to continue.",
+            ),
+            ErrorCode::Forbidden => (
+                "Bạn không có quyền thực hiện thao tác này đối với đơn vị này.",
+                "You do not have permission to do this for this unit.",
+            ),
+            ErrorCode::CsrfFailed => (
+                "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và gửi lại.",
+                "The form's security token is missing or expired. Reload the page and submit again.",
+            ),
+            ErrorCode::InvalidCredentials => (
+                "Tên đăng nhập hoặc mật khẩu không đúng.",
+                "The username or password is incorrect.",
+            ),
+            ErrorCode::TooManyAttempts => (
+                "Bạn đã nhập sai quá nhiều lần. Vui lòng chờ một lát rồi thử lại.",
+                "Too many failed attempts. Please wait a moment and try again.",
+            ),
+            ErrorCode::AccountDisabled => (
+                "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên.",
+                "This account is disabled. Please contact the administrator.",
+            ),
+            ErrorCode::InvalidToken => (
+                "Mã truy cập (token) không hợp lệ hoặc đã bị thu hồi.",
+                "The access token is invalid or has been revoked.",
+            ),
+            ErrorCode::InvalidInput => (
+                "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra lại các trường đã nhập.",
+                "The submitted data is not valid. Please check the fields you entered.",
+            ),
+            ErrorCode::PayloadTooLarge => (
+                "Dữ liệu hoặc tệp gửi lên vượt quá dung lượng cho phép.",
+                "The request or file is larger than allowed.",
+            ),
+            ErrorCode::Conflict => (
+                "Dữ liệu đã bị thay đổi bởi thao tác khác. Vui lòng tải lại và thử lại.",
+                "The record was changed by another action. Reload and try again.",
+            ),
+            ErrorCode::UsernameTaken => (
+                "Tên đăng nhập này đã được sử dụng.",
+                "This username is already taken.",
+            ),
+            ErrorCode::InvalidUsername => (
+                "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các ký tự . _ -, dài từ 3 đến 64 ký tự.",
+                "A username has 3 to 64 characters: lowercase letters without accents, digits, and . _ -.",
+            ),
+            ErrorCode::WeakPassword => (
+                "Mật khẩu phải có ít nhất 10 ký tự.",
+                "The password must have at least 10 characters.",
+            ),
+            ErrorCode::InvalidRole => (
+                "Vai trò không hợp lệ. Các vai trò: citizen, one_stop_officer, specialist, unit_head, office_staff, leader, admin.",
+                "Unknown role. Roles: citizen, one_stop_officer, specialist, unit_head, office_staff, leader, admin.",
+            ),
+            ErrorCode::RoleNeedsUnit => (
+                "Vai trò này phải gắn với một đơn vị (mã đơn vị).",
+                "This role must be held in a unit (give the unit code).",
+            ),
+            ErrorCode::UnitNotFound => (
+                "Không tìm thấy đơn vị với mã đã cho (hoặc đơn vị không còn hiệu lực vào ngày đó).",
+                "No unit with this code (or the unit was not in force on that date).",
+            ),
+            ErrorCode::UnitCodeTaken => (
+                "Mã đơn vị này đã được dùng cho một đơn vị đang có hiệu lực.",
+                "This unit code is already used by a unit in force.",
+            ),
+            ErrorCode::InvalidUnitCode => (
+                "Mã đơn vị không đúng định dạng mã định danh (ví dụ 000.00.00.H57).",
+                "The unit code is not a valid agency identifier (e.g. 000.00.00.H57).",
+            ),
+            ErrorCode::UnitClosed => (
+                "Đơn vị đã hết hiệu lực; không thể thay đổi.",
+                "The unit is closed and cannot be changed.",
+            ),
+            ErrorCode::InvalidDate => (
+                "Ngày không hợp lệ. Dùng định dạng YYYY-MM-DD hoặc dd/mm/yyyy.",
+                "Invalid date. Use YYYY-MM-DD or dd/mm/yyyy.",
+            ),
+            ErrorCode::InvalidDateRange => (
+                "Khoảng thời gian không hợp lệ: ngày kết thúc phải sau ngày bắt đầu.",
+                "Invalid period: the end must be after the start.",
+            ),
+            ErrorCode::UserNotFound => (
+                "Không tìm thấy người dùng.",
+                "User not found.",
+            ),
+            ErrorCode::InvalidEmail => (
+                "Địa chỉ thư điện tử không hợp lệ.",
+                "The email address is not valid.",
+            ),
+            ErrorCode::InvalidPhone => (
+                "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0, hoặc +84).",
+                "The phone number is not valid (10 digits starting with 0, or +84).",
+            ),
+            ErrorCode::InvalidCccd => (
+                "Số căn cước công dân phải gồm đúng 12 chữ số, bắt đầu bằng mã tỉnh hợp lệ.",
+                "A citizen identity number has exactly 12 digits and starts with a valid province code.",
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_translated() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
+            assert!((400..600).contains(&code.http_status()));
+            let vi = code.message(Lang::Vi);
+            let en = code.message(Lang::En);
+            assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{s}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Domain types and rules of congso: roles and permissions, organisation units, validated newtypes
+//! ("parse, don't validate"), stable error codes with their Vietnamese and English messages, and the
+//! local time zone (UTC+7). This crate does no IO and knows nothing of HTTP or SQL.
+
+pub mod error;
+pub mod lang;
+pub mod newtypes;
+pub mod role;
+pub mod time_vn;
+pub mod unit;
+
+pub use error::ErrorCode;
+pub use lang::Lang;
+pub use newtypes::{Cccd, Email, Phone, Username};
+pub use role::{Permission, Role};
+pub use unit::{AgencyCode, RelationKind, UnitKind};
+
+/// A new time-ordered identifier (UUIDv7). Every table uses these as primary keys so that rows can be
+/// spread over a distributed database without a hot sequence.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

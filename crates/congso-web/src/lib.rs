@@ -1,0 +1,240 @@
+//! The HTTP surface of congso: the public portal, the officer workspace, the administration pages,
+//! the JSON API under `/api/v1` (OpenAPI at `/api/openapi.json`), `/healthz` and `/metrics`.
+//!
+//! Request pipeline (outermost first): request id → trace → error rendering → security headers →
+//! context (caller, language, CSRF token) → CSRF check → route (with metrics).
+
+pub mod api;
+pub mod cookies;
+pub mod ctx;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod pages;
+pub mod state;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Path, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use congso_domain::ErrorCode;
+use rust_embed::RustEmbed;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use state::{AppState, WebConfig};
+
+use crate::error::WebError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "congso API",
+        description = "JSON API of congso, the electronic public office (công sở điện tử). Errors are \
+            `{\"error\": code, \"message\": …}` with a stable snake_case code; messages are Vietnamese \
+            unless `Accept-Language: en`. Authenticate with `Authorization: Bearer <token>` from \
+            `POST /api/v1/auth/token`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&SecurityAddon),
+    tags(
+        (name = "auth", description = "Tokens and identity"),
+        (name = "units", description = "Organisation units (temporal)"),
+        (name = "users", description = "Users and roles"),
+    )
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::auth::create_token))
+        .routes(routes!(api::auth::me))
+        .routes(routes!(api::units::list, api::units::create))
+        .routes(routes!(api::units::close))
+        .routes(routes!(api::users::list, api::users::create))
+}
+
+/// The API router and its OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", api_routes())
+        .split_for_parts()
+}
+
+/// The OpenAPI document as JSON text.
+pub fn openapi_json() -> String {
+    api().1.to_pretty_json().unwrap_or_default()
+}
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct Assets;
+
+async fn static_asset(Path(path): Path<String>) -> Response {
+    let Some(file) = Assets::get(&path) else {
+        return WebError::from(ErrorCode::NotFound).into_response();
+    };
+    let mime = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        file.data.into_owned(),
+    )
+        .into_response()
+}
+
+async fn healthz(State(st): State<AppState>) -> Response {
+    match st.app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics_text(State(st): State<AppState>) -> Response {
+    let counts = congso_db::jobs::counts(&st.app.db).await.unwrap_or_default();
+    let body = st.metrics.render(&[
+        ("congso_jobs_pending", "Jobs waiting to run.", counts.pending as f64),
+        ("congso_jobs_running", "Jobs claimed by a worker.", counts.running as f64),
+        ("congso_jobs_failed", "Jobs that failed for good.", counts.failed as f64),
+    ]);
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+async fn track_metrics(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let resp = next.run(req).await;
+    st.metrics
+        .observe(&method, &route, resp.status().as_u16(), start.elapsed());
+    resp
+}
+
+async fn not_found() -> WebError {
+    ErrorCode::NotFound.into()
+}
+
+async fn openapi_doc(State(doc): State<Arc<String>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        doc.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api();
+    let doc = Arc::new(openapi.to_pretty_json().unwrap_or_default());
+    let max_body = state.web.max_body_bytes;
+
+    let routes = Router::new()
+        .route("/", get(pages::home::home))
+        .route("/dang-nhap", get(pages::auth::login_form).post(pages::auth::login_submit))
+        .route("/dang-xuat", post(pages::auth::logout))
+        .route("/ngon-ngu/{lang}", get(pages::auth::switch_language))
+        .route("/can-bo", get(pages::workspace::workspace))
+        .route("/quan-tri", get(pages::admin::admin_home))
+        .route(
+            "/quan-tri/nguoi-dung",
+            get(pages::admin::users).post(pages::admin::users_create),
+        )
+        .route(
+            "/quan-tri/don-vi",
+            get(pages::admin::units).post(pages::admin::units_create),
+        )
+        .route("/static/{*path}", get(static_asset))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .merge(api_router)
+        .route_layer(middleware::from_fn_with_state(state.clone(), track_metrics))
+        .merge(
+            Router::new()
+                .route("/api/openapi.json", get(openapi_doc))
+                .with_state(doc),
+        )
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(max_body));
+
+    let x_request_id = HeaderName::from_static("x-request-id");
+    routes
+        .layer(middleware::from_fn_with_state(state.clone(), ctx::csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), ctx::context))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(middleware::from_fn(ctx::render_errors))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,322 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use congso_app::{Actor, App, AppConfig, SystemClock};
+use congso_db::{ConnectOptions, Db};
+
+use crate::config::{Config, SAMPLE};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "congso",
+    version,
+    about = "Công sở điện tử — the electronic public office: procedures, one-stop dossiers, directives, petitions, KPIs."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every data command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL: sqlite://PATH (default: sqlite://<data-dir>/congso.db) or postgres://…
+    #[arg(long, env = "CONGSO_DATABASE_URL", global = true)]
+    pub database: Option<String>,
+    /// Data directory (SQLite database, email outbox, files).
+    #[arg(long, env = "CONGSO_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file (default: ./congso.toml when present).
+    #[arg(long, env = "CONGSO_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal, the workspace and the API (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo organisation and users into an empty database.
+    SeedDemo,
+    /// Audit trail tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Administration: users and API tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CONGSO_BIND")]
+    pub bind: Option<String>,
+    /// Do not load the demo data into an empty database.
+    #[arg(long)]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every event hash chain; exit 0 and print `ok <N> events` when intact.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user with one role (in a unit, for every role but citizen).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        /// citizen, one_stop_officer, specialist, unit_head, office_staff, leader, admin
+        #[arg(long)]
+        role: String,
+        /// Unit code, e.g. 000.00.04.H57.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Full name (defaults to the username).
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List users and their roles.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; the token is printed on the last line.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented sample congso.toml with the defaults.
+    Default,
+}
+
+/// The configuration with command-line flags applied.
+pub fn effective_config(global: &Global) -> anyhow::Result<Config> {
+    let mut cfg = Config::load(global.config.as_deref())?;
+    if let Some(d) = &global.data_dir {
+        cfg.data_dir = d.clone();
+    }
+    if let Some(u) = &global.database {
+        cfg.database_url = u.clone();
+    }
+    Ok(cfg)
+}
+
+/// Connects and migrates.
+pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
+    let url = cfg.database_url();
+    let db = Db::connect(
+        &url,
+        &ConnectOptions {
+            max_connections: cfg.database_max_connections,
+            sqlite_synchronous_full: cfg.sqlite_synchronous_full,
+            pg_schema: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", congso_db::redact_url(&url)))?;
+    db.migrate()
+        .await
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(db)
+}
+
+pub fn app(db: Db, cfg: &Config) -> App {
+    App::new(
+        db,
+        Arc::new(SystemClock),
+        AppConfig {
+            session_idle_minutes: cfg.session_idle_minutes,
+            public_url: cfg.public_url.clone(),
+            ..AppConfig::default()
+        },
+    )
+}
+
+/// Prints the demo logins.
+pub fn print_logins(logins: &[congso_app::demo::DemoLogin]) {
+    println!("Tài khoản demo / demo logins:");
+    for l in logins {
+        println!(
+            "  {:<12} mật khẩu/password: {:<18} {:<18} {}",
+            l.username,
+            l.password,
+            l.role.as_str(),
+            l.unit.as_deref().unwrap_or("—")
+        );
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if let Command::Config(ConfigCommand::Default) = command {
+        print!("{SAMPLE}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut cfg = effective_config(&cli.global)?;
+    if let Command::Serve(args) = command {
+        if let Some(b) = args.bind {
+            cfg.bind = b;
+        }
+        return crate::serve::serve(cfg, args.no_demo).await;
+    }
+    let db = open(&cfg).await?;
+    let app = app(db.clone(), &cfg);
+    let code = match command {
+        Command::Migrate => {
+            let m = congso_db::migrator(db.backend());
+            println!(
+                "ok: {} migrations applied ({})",
+                m.iter().count(),
+                congso_db::redact_url(&cfg.database_url())
+            );
+            ExitCode::SUCCESS
+        }
+        Command::SeedDemo => {
+            let pw = std::env::var("CONGSO_DEMO_PASSWORD").ok();
+            match congso_app::demo::seed(&app, pw.as_deref()).await? {
+                Some(logins) => {
+                    print_logins(&logins);
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu demo. / The database is not empty; demo not loaded.");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Verify) => match congso_db::events::verify(&db).await? {
+            congso_db::events::Verification::Ok { events, .. } => {
+                println!("ok {events} events");
+                ExitCode::SUCCESS
+            }
+            congso_db::events::Verification::Broken(b) => {
+                println!("broken: {b}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Admin(AdminCommand::User(UserCommand::Create {
+            username,
+            password,
+            role,
+            unit,
+            full_name,
+            email,
+        })) => {
+            let u = congso_app::users::create_user(
+                &app,
+                &Actor::system(),
+                congso_app::users::NewUser {
+                    full_name: full_name.unwrap_or_else(|| username.clone()),
+                    username,
+                    password,
+                    email,
+                    phone: None,
+                    role,
+                    unit_code: unit,
+                },
+            )
+            .await
+            .map_err(user_error)?;
+            println!("ok: created user {} ({})", u.username, u.id);
+            ExitCode::SUCCESS
+        }
+        Command::Admin(AdminCommand::User(UserCommand::List)) => {
+            let (users, total) =
+                congso_app::users::list_users(&app, &Actor::system(), 500, 0).await.map_err(user_error)?;
+            for u in users {
+                let roles: Vec<String> = u
+                    .grants
+                    .iter()
+                    .map(|g| match &g.unit_code {
+                        Some(c) => format!("{}@{c}", g.role),
+                        None => g.role.clone(),
+                    })
+                    .collect();
+                println!("{}\t{}\t{}", u.user.username, u.user.full_name, roles.join(","));
+            }
+            eprintln!("{total} users");
+            ExitCode::SUCCESS
+        }
+        Command::Admin(AdminCommand::Token(TokenCommand::Create { user, name })) => {
+            let token = congso_app::auth::create_token(&app, &Actor::system(), &user, &name)
+                .await
+                .map_err(user_error)?;
+            println!("Token cho / token for {user} (chỉ hiển thị một lần / shown once):");
+            println!("{token}");
+            ExitCode::SUCCESS
+        }
+        Command::Serve(_) | Command::Config(_) => ExitCode::SUCCESS,
+    };
+    db.close().await;
+    Ok(code)
+}
+
+/// A use-case error as a console message: Vietnamese, then English, with the code.
+fn user_error(e: congso_app::AppError) -> anyhow::Error {
+    use congso_domain::Lang;
+    if e.code == congso_domain::ErrorCode::Internal {
+        return anyhow::anyhow!("{e}");
+    }
+    let detail = e.detail.map(|d| format!(" [{d}]")).unwrap_or_default();
+    anyhow::anyhow!(
+        "{} / {} ({}){detail}",
+        e.code.message(Lang::Vi),
+        e.code.message(Lang::En),
+        e.code
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "congso", "admin", "token", "create", "--user", "admin", "--database", "sqlite://x.db",
+        ])
+        .expect("parses");
+        assert_eq!(cli.global.database.as_deref(), Some("sqlite://x.db"));
+    }
+}
