@@ -115,7 +115,9 @@ pub async fn authenticate(
     origin: &Origin,
 ) -> AppResult<UserRow> {
     let now = app.now();
-    let name = Username::parse(username).map(String::from).unwrap_or_default();
+    let name = Username::parse(username)
+        .map(String::from)
+        .unwrap_or_default();
     let keys = throttle_keys(&name, origin);
 
     // Phase 1 (read): is the caller locked out? who is the user?
@@ -140,7 +142,11 @@ pub async fn authenticate(
     tx.commit().await?;
 
     // Phase 2 (no transaction held): the slow hash.
-    let ok = verify_password(password, user.as_ref().and_then(|u| u.password_hash.clone())).await?;
+    let ok = verify_password(
+        password,
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await?;
 
     // Phase 3 (write): record the outcome.
     let mut tx = app.db.begin_write().await?;
@@ -295,7 +301,12 @@ pub async fn session_actor(app: &App, token: &str) -> AppResult<Option<Actor>> {
 
 /// Creates an API token for `username` and returns it (shown once; only its digest is stored).
 /// The operator (system actor) may create tokens for anyone; a user only for themself.
-pub async fn create_token(app: &App, actor: &Actor, username: &str, name: &str) -> AppResult<String> {
+pub async fn create_token(
+    app: &App,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+) -> AppResult<String> {
     let now = app.now();
     let mut tx = app.db.begin_write().await?;
     let name_norm = Username::parse(username)?;
@@ -367,7 +378,11 @@ mod tests {
         let h2 = hash_password("mat-khau-dai-du").await.expect("hash");
         assert!(h1.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h1}");
         assert_ne!(h1, h2, "salted");
-        assert!(verify_password("mat-khau-dai-du", Some(h1.clone())).await.expect("verify"));
+        assert!(
+            verify_password("mat-khau-dai-du", Some(h1.clone()))
+                .await
+                .expect("verify")
+        );
         assert!(!verify_password("sai", Some(h1)).await.expect("verify"));
         assert!(!verify_password("anything", None).await.expect("verify"));
     }

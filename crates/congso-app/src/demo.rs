@@ -26,32 +26,106 @@ pub const JUSTICE_CODE: &str = "000.00.04.H57";
 
 /// City departments after the 2025 mergers (code suffix, name, English name, kind).
 const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
-    ("02", "Sở Nội vụ", "Department of Home Affairs", "department"),
+    (
+        "02",
+        "Sở Nội vụ",
+        "Department of Home Affairs",
+        "department",
+    ),
     ("03", "Sở Tài chính", "Department of Finance", "department"),
     ("04", "Sở Tư pháp", "Department of Justice", "department"),
-    ("05", "Sở Xây dựng", "Department of Construction", "department"),
-    ("06", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment", "department"),
-    ("07", "Sở Công Thương", "Department of Industry and Trade", "department"),
-    ("08", "Sở Khoa học và Công nghệ", "Department of Science and Technology", "department"),
-    ("09", "Sở Giáo dục và Đào tạo", "Department of Education and Training", "department"),
+    (
+        "05",
+        "Sở Xây dựng",
+        "Department of Construction",
+        "department",
+    ),
+    (
+        "06",
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+        "department",
+    ),
+    (
+        "07",
+        "Sở Công Thương",
+        "Department of Industry and Trade",
+        "department",
+    ),
+    (
+        "08",
+        "Sở Khoa học và Công nghệ",
+        "Department of Science and Technology",
+        "department",
+    ),
+    (
+        "09",
+        "Sở Giáo dục và Đào tạo",
+        "Department of Education and Training",
+        "department",
+    ),
     ("10", "Sở Y tế", "Department of Health", "department"),
-    ("11", "Sở Văn hóa và Thể thao", "Department of Culture and Sports", "department"),
+    (
+        "11",
+        "Sở Văn hóa và Thể thao",
+        "Department of Culture and Sports",
+        "department",
+    ),
     ("12", "Sở Du lịch", "Department of Tourism", "department"),
-    ("13", "Thanh tra thành phố", "City Inspectorate", "inspectorate"),
+    (
+        "13",
+        "Thanh tra thành phố",
+        "City Inspectorate",
+        "inspectorate",
+    ),
 ];
 
 /// The 21 wards (phường) of Huế from 1/7/2025.
 pub const WARDS: &[&str] = &[
-    "Phong Điền", "Phong Thái", "Phong Dinh", "Phong Phú", "Phong Quảng", "Hương Trà", "Kim Trà",
-    "Kim Long", "Hương An", "Phú Xuân", "Thuận An", "Hóa Châu", "Mỹ Thượng", "Vỹ Dạ", "Thuận Hóa",
-    "An Cựu", "Thủy Xuân", "Hương Thủy", "Phú Bài", "Thanh Thủy", "Dương Nỗ",
+    "Phong Điền",
+    "Phong Thái",
+    "Phong Dinh",
+    "Phong Phú",
+    "Phong Quảng",
+    "Hương Trà",
+    "Kim Trà",
+    "Kim Long",
+    "Hương An",
+    "Phú Xuân",
+    "Thuận An",
+    "Hóa Châu",
+    "Mỹ Thượng",
+    "Vỹ Dạ",
+    "Thuận Hóa",
+    "An Cựu",
+    "Thủy Xuân",
+    "Hương Thủy",
+    "Phú Bài",
+    "Thanh Thủy",
+    "Dương Nỗ",
 ];
 
 /// The 19 communes (xã) of Huế from 1/7/2025.
 pub const COMMUNES: &[&str] = &[
-    "Đan Điền", "Quảng Điền", "Bình Điền", "Phú Vinh", "Phú Hồ", "Phú Vang", "Vinh Lộc", "Hưng Lộc",
-    "Lộc An", "Phú Lộc", "Chân Mây - Lăng Cô", "Long Quảng", "Nam Đông", "Khe Tre", "A Lưới 1",
-    "A Lưới 2", "A Lưới 3", "A Lưới 4", "A Lưới 5",
+    "Đan Điền",
+    "Quảng Điền",
+    "Bình Điền",
+    "Phú Vinh",
+    "Phú Hồ",
+    "Phú Vang",
+    "Vinh Lộc",
+    "Hưng Lộc",
+    "Lộc An",
+    "Phú Lộc",
+    "Chân Mây - Lăng Cô",
+    "Long Quảng",
+    "Nam Đông",
+    "Khe Tre",
+    "A Lưới 1",
+    "A Lưới 2",
+    "A Lưới 3",
+    "A Lưới 4",
+    "A Lưới 5",
 ];
 
 /// One demo login.
@@ -67,10 +141,30 @@ pub struct DemoLogin {
 /// The demo users: username, full name, role, unit code.
 pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("admin", "Quản trị hệ thống", Role::Admin, Some(ROOT_CODE)),
-    ("motcua", "Trần Thị Mai", Role::OneStopOfficer, Some(CENTRE_CODE)),
-    ("chuyenvien", "Nguyễn Văn Hùng", Role::Specialist, Some(JUSTICE_CODE)),
-    ("lanhdao.so", "Lê Minh Tuấn", Role::UnitHead, Some(JUSTICE_CODE)),
-    ("vanphong", "Phạm Thị Lan", Role::OfficeStaff, Some(OFFICE_CODE)),
+    (
+        "motcua",
+        "Trần Thị Mai",
+        Role::OneStopOfficer,
+        Some(CENTRE_CODE),
+    ),
+    (
+        "chuyenvien",
+        "Nguyễn Văn Hùng",
+        Role::Specialist,
+        Some(JUSTICE_CODE),
+    ),
+    (
+        "lanhdao.so",
+        "Lê Minh Tuấn",
+        Role::UnitHead,
+        Some(JUSTICE_CODE),
+    ),
+    (
+        "vanphong",
+        "Phạm Thị Lan",
+        Role::OfficeStaff,
+        Some(OFFICE_CODE),
+    ),
     ("lanhdao", "Hoàng Văn Nam", Role::Leader, Some(ROOT_CODE)),
     ("congdan", "Nguyễn Thị Hoa", Role::Citizen, None),
 ];
@@ -90,15 +184,16 @@ pub async fn seed(app: &App, password: Option<&str>) -> AppResult<Option<Vec<Dem
         return Ok(None);
     }
     let system = Actor::system();
-    let unit = |code: String, name: &str, en: &str, kind: &str, parent: Option<&str>, from| NewUnit {
-        code,
-        name: name.to_owned(),
-        name_en: Some(en.to_owned()),
-        kind: kind.to_owned(),
-        parent_code: parent.map(str::to_owned),
-        valid_from: Some(from),
-        address: None,
-    };
+    let unit =
+        |code: String, name: &str, en: &str, kind: &str, parent: Option<&str>, from| NewUnit {
+            code,
+            name: name.to_owned(),
+            name_en: Some(en.to_owned()),
+            kind: kind.to_owned(),
+            parent_code: parent.map(str::to_owned),
+            valid_from: Some(from),
+            address: None,
+        };
     let mut root = unit(
         ROOT_CODE.to_owned(),
         "Ủy ban nhân dân thành phố Huế",

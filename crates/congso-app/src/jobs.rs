@@ -51,5 +51,7 @@ pub async fn enqueue<P: Serialize>(
 
 /// Enqueues an email.
 pub async fn send_email(tx: &mut Tx, email: &Email, now: Ts) -> AppResult<()> {
-    enqueue(tx, SEND_EMAIL, email, now, None, None).await.map(|_| ())
+    enqueue(tx, SEND_EMAIL, email, now, None, None)
+        .await
+        .map(|_| ())
 }

@@ -96,14 +96,21 @@ pub struct CloseUnit {
 
 /// Closes the unit in force with `code` (never deletes it) and links its successors. Needs
 /// `unit_manage` on the unit.
-pub async fn close_unit(app: &App, actor: &Actor, code: &str, close: CloseUnit) -> AppResult<UnitRow> {
+pub async fn close_unit(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    close: CloseUnit,
+) -> AppResult<UnitRow> {
     let code = AgencyCode::parse(code)?;
     let now = app.now();
     let mut tx = app.db.begin_write().await?;
     let unit = units::latest_by_code(&mut tx, code.as_str())
         .await?
         .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_string()))?;
-    actor.require(&mut tx, Permission::UnitManage, unit.id).await?;
+    actor
+        .require(&mut tx, Permission::UnitManage, unit.id)
+        .await?;
     if unit.valid_to.is_some() {
         return Err(AppError::new(ErrorCode::UnitClosed));
     }

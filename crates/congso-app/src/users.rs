@@ -1,7 +1,7 @@
 //! Users and roles.
 
-use congso_db::repo::users::{self, GrantRow, UserRow};
 use congso_db::repo::units;
+use congso_db::repo::users::{self, GrantRow, UserRow};
 use congso_domain::{Email, ErrorCode, Permission, Phone, Role, Username};
 use serde_json::json;
 
@@ -63,7 +63,9 @@ pub async fn create_user(app: &App, actor: &Actor, new: NewUser) -> AppResult<Us
             let roles = if actor.is_system {
                 vec![Role::Admin]
             } else {
-                actor.roles_for(&mut tx, Permission::UserManage, u.id).await?
+                actor
+                    .roles_for(&mut tx, Permission::UserManage, u.id)
+                    .await?
             };
             if !roles.iter().any(|r| r.may_grant(role)) {
                 tracing::info!(actor = %actor.username, unit = %u.code, %role, "user creation denied");
@@ -76,7 +78,10 @@ pub async fn create_user(app: &App, actor: &Actor, new: NewUser) -> AppResult<Us
             }
         }
     }
-    if users::by_username(&mut tx, username.as_str()).await?.is_some() {
+    if users::by_username(&mut tx, username.as_str())
+        .await?
+        .is_some()
+    {
         return Err(AppError::new(ErrorCode::UsernameTaken));
     }
     let row = UserRow {

@@ -141,7 +141,8 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
         e.occurred_at,
         &e.payload,
     );
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, occurred_at, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     )
@@ -158,11 +159,13 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
     .bind(&hash)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     // Insert-or-update the head. A concurrent first event of the same subject on PostgreSQL makes
     // one of the two inserts fail with a unique violation; the caller's transaction is retried.
     if seq == 1 {
-        tx_run!(tx, |c| sqlx::query(
+        tx_run!(tx, |c| {
+            sqlx::query(
             "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($1, $2, $3, $4, $5)"
         )
         .bind(e.subject_id)
@@ -172,9 +175,11 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
         .bind(e.occurred_at)
         .execute(c)
         .await
-        .map(|_| ()))?;
+        .map(|_| ())
+        })?;
     } else {
-        tx_run!(tx, |c| sqlx::query(
+        tx_run!(tx, |c| {
+            sqlx::query(
             "UPDATE event_chains SET last_seq = $2, last_hash = $3, updated_at = $4 WHERE subject_id = $1"
         )
         .bind(e.subject_id)
@@ -183,7 +188,8 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
         .bind(e.occurred_at)
         .execute(c)
         .await
-        .map(|_| ()))?;
+        .map(|_| ())
+        })?;
     }
     Ok(EventRow {
         id: e.id,
@@ -202,19 +208,23 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
 
 /// The events of one subject, oldest first.
 pub async fn for_subject(tx: &mut Tx, subject_id: Uuid) -> DbResult<Vec<EventRow>> {
-    tx_run!(tx, |c| sqlx::query_as::<_, EventRow>(
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, EventRow>(
         "SELECT id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, occurred_at, prev_hash, hash \
          FROM events WHERE subject_id = $1 ORDER BY seq"
     )
     .bind(subject_id)
     .fetch_all(c)
-    .await)
+    .await
+    })
 }
 
 pub async fn count(tx: &mut Tx) -> DbResult<i64> {
-    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events")
-        .fetch_one(c)
-        .await)
+    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM events"
+    )
+    .fetch_one(c)
+    .await)
 }
 
 /// What [`verify`] found.

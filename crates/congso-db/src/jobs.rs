@@ -50,7 +50,8 @@ pub struct JobCounts {
 /// Enqueues a job. Returns `false` (and writes nothing) when a job with the same `dedup_key`
 /// already exists.
 pub async fn enqueue(tx: &mut Tx, j: &NewJob) -> DbResult<bool> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO jobs (id, queue, job_type, payload, priority, run_at, attempts, max_attempts, locked_at, locked_by, \
          last_error, dedup_key, unit_id, created_at, done_at, failed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, NULL, NULL, NULL, $8, $9, $10, NULL, NULL) \
@@ -68,7 +69,8 @@ pub async fn enqueue(tx: &mut Tx, j: &NewJob) -> DbResult<bool> {
     .bind(j.created_at)
     .execute(c)
     .await
-    .map(|r| r.rows_affected() == 1))
+    .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// Claims the next runnable job of `queue` for `worker`: not done, not failed, due, and either

@@ -269,7 +269,13 @@ mod tests {
             redact_url("postgres://congso:s3cret@db:5432/congso"),
             "postgres://congso:***@db:5432/congso"
         );
-        assert_eq!(redact_url("sqlite://data/congso.db"), "sqlite://data/congso.db");
-        assert_eq!(sqlite_path("sqlite://data/x.db?mode=rwc").as_deref(), Some("data/x.db"));
+        assert_eq!(
+            redact_url("sqlite://data/congso.db"),
+            "sqlite://data/congso.db"
+        );
+        assert_eq!(
+            sqlite_path("sqlite://data/x.db?mode=rwc").as_deref(),
+            Some("data/x.db")
+        );
     }
 }

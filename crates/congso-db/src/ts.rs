@@ -116,7 +116,9 @@ impl Encode<'_, Postgres> for Ts {
 
 impl<'r> Decode<'r, Postgres> for Ts {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
-        Ok(Ts::new(<OffsetDateTime as Decode<Postgres>>::decode(value)?))
+        Ok(Ts::new(<OffsetDateTime as Decode<Postgres>>::decode(
+            value,
+        )?))
     }
 }
 

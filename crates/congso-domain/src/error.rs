@@ -115,9 +115,9 @@ impl ErrorCode {
         match self {
             ErrorCode::Internal => 500,
             ErrorCode::NotFound | ErrorCode::UnitNotFound | ErrorCode::UserNotFound => 404,
-            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials | ErrorCode::InvalidToken => {
-                401
-            }
+            ErrorCode::Unauthenticated
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::InvalidToken => 401,
             ErrorCode::Forbidden | ErrorCode::CsrfFailed | ErrorCode::AccountDisabled => 403,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PayloadTooLarge => 413,
@@ -242,10 +242,7 @@ impl ErrorCode {
                 "Khoảng thời gian không hợp lệ: ngày kết thúc phải sau ngày bắt đầu.",
                 "Invalid period: the end must be after the start.",
             ),
-            ErrorCode::UserNotFound => (
-                "Không tìm thấy người dùng.",
-                "User not found.",
-            ),
+            ErrorCode::UserNotFound => ("Không tìm thấy người dùng.", "User not found."),
             ErrorCode::InvalidEmail => (
                 "Địa chỉ thư điện tử không hợp lệ.",
                 "The email address is not valid.",

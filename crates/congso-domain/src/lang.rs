@@ -58,8 +58,14 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_q() {
-        assert_eq!(Lang::from_accept_language("en;q=0.5, vi;q=0.9"), Some(Lang::Vi));
-        assert_eq!(Lang::from_accept_language("fr, en-US;q=0.8"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.5, vi;q=0.9"),
+            Some(Lang::Vi)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr, en-US;q=0.8"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("fr, de"), None);
         assert_eq!(Lang::parse("vi-VN"), Some(Lang::Vi));
     }

@@ -42,9 +42,7 @@ impl Username {
         let ok = (3..=64).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-            && s.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_alphanumeric());
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
         if ok {
             Ok(Username(s))
         } else {
@@ -146,17 +144,33 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(Username::parse(" LanhDao.So ").map(String::from), Ok("lanhdao.so".into()));
+        assert_eq!(
+            Username::parse(" LanhDao.So ").map(String::from),
+            Ok("lanhdao.so".into())
+        );
         for bad in ["ab", "-abc", "có dấu", "a b c", &"x".repeat(65)] {
-            assert_eq!(Username::parse(bad), Err(ErrorCode::InvalidUsername), "{bad}");
+            assert_eq!(
+                Username::parse(bad),
+                Err(ErrorCode::InvalidUsername),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("+84 905 123 456").map(String::from), Ok("0905123456".into()));
-        assert_eq!(Phone::parse("0905.123.456").map(String::from), Ok("0905123456".into()));
-        assert_eq!(Phone::parse("84905123456").map(String::from), Ok("0905123456".into()));
+        assert_eq!(
+            Phone::parse("+84 905 123 456").map(String::from),
+            Ok("0905123456".into())
+        );
+        assert_eq!(
+            Phone::parse("0905.123.456").map(String::from),
+            Ok("0905123456".into())
+        );
+        assert_eq!(
+            Phone::parse("84905123456").map(String::from),
+            Ok("0905123456".into())
+        );
         for bad in ["12345", "1905123456", "0905-123-45a", "0005123456"] {
             assert_eq!(Phone::parse(bad), Err(ErrorCode::InvalidPhone), "{bad}");
         }
@@ -164,7 +178,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("An@Hue.GOV.vn").map(String::from), Ok("An@hue.gov.vn".into()));
+        assert_eq!(
+            Email::parse("An@Hue.GOV.vn").map(String::from),
+            Ok("An@hue.gov.vn".into())
+        );
         for bad in ["", "a", "a@b", "a@.b", "a b@c.vn", "@c.vn", "a@b@c.vn"] {
             assert_eq!(Email::parse(bad), Err(ErrorCode::InvalidEmail), "{bad}");
         }
@@ -174,7 +191,13 @@ mod tests {
     fn cccd() {
         let c = Cccd::parse("046095000123").expect("valid");
         assert_eq!(c.masked(), "********0123");
-        for bad in ["46095000123", "0460950001234", "04609500012a", "000095000123", "097095000123"] {
+        for bad in [
+            "46095000123",
+            "0460950001234",
+            "04609500012a",
+            "000095000123",
+            "097095000123",
+        ] {
             assert_eq!(Cccd::parse(bad), Err(ErrorCode::InvalidCccd), "{bad}");
         }
     }

@@ -30,7 +30,12 @@ pub fn format_date_vi(d: Date) -> String {
 /// `HH:MM dd/mm/yyyy` in UTC+7.
 pub fn format_datetime_vi(at: OffsetDateTime) -> String {
     let l = to_local(at);
-    format!("{:02}:{:02} {}", l.hour(), l.minute(), format_date_vi(l.date()))
+    format!(
+        "{:02}:{:02} {}",
+        l.hour(),
+        l.minute(),
+        format_date_vi(l.date())
+    )
 }
 
 /// Truncates an instant to whole microseconds, the precision both databases store, so that values
@@ -47,15 +52,30 @@ mod tests {
 
     #[test]
     fn local_date_crosses_midnight_at_17_utc() {
-        assert_eq!(local_date(datetime!(2026-01-01 16:59 UTC)), time::macros::date!(2026-01-01));
-        assert_eq!(local_date(datetime!(2026-01-01 17:00 UTC)), time::macros::date!(2026-01-02));
-        assert_eq!(format_date_vi(time::macros::date!(2026-03-05)), "05/03/2026");
-        assert_eq!(format_datetime_vi(datetime!(2026-03-05 01:30 UTC)), "08:30 05/03/2026");
+        assert_eq!(
+            local_date(datetime!(2026-01-01 16:59 UTC)),
+            time::macros::date!(2026 - 01 - 01)
+        );
+        assert_eq!(
+            local_date(datetime!(2026-01-01 17:00 UTC)),
+            time::macros::date!(2026 - 01 - 02)
+        );
+        assert_eq!(
+            format_date_vi(time::macros::date!(2026 - 03 - 05)),
+            "05/03/2026"
+        );
+        assert_eq!(
+            format_datetime_vi(datetime!(2026-03-05 01:30 UTC)),
+            "08:30 05/03/2026"
+        );
     }
 
     #[test]
     fn truncation_drops_nanoseconds() {
         let t = datetime!(2026-01-01 00:00:00.123456789 UTC);
-        assert_eq!(truncate_micros(t), datetime!(2026-01-01 00:00:00.123456 UTC));
+        assert_eq!(
+            truncate_micros(t),
+            datetime!(2026-01-01 00:00:00.123456 UTC)
+        );
     }
 }

@@ -203,8 +203,19 @@ mod tests {
         let c = AgencyCode::parse("000.00.00.h57").expect("valid");
         assert_eq!(c.as_str(), "000.00.00.H57");
         assert_eq!(c.root(), "H57");
-        for bad in ["", "000.00.00", "000.00.00.57", "00.00.00.H57", "000.0a.00.H57", "000.00.00.H5"] {
-            assert_eq!(AgencyCode::parse(bad), Err(ErrorCode::InvalidUnitCode), "{bad}");
+        for bad in [
+            "",
+            "000.00.00",
+            "000.00.00.57",
+            "00.00.00.H57",
+            "000.0a.00.H57",
+            "000.00.00.H5",
+        ] {
+            assert_eq!(
+                AgencyCode::parse(bad),
+                Err(ErrorCode::InvalidUnitCode),
+                "{bad}"
+            );
         }
     }
 

@@ -59,7 +59,15 @@ impl Worker {
                 let retry_at = (job.attempts < job.max_attempts && !is_permanent(&e))
                     .then(|| done + backoff(job.attempts));
                 tracing::warn!(job = %job.id, kind = %job.job_type, attempts = job.attempts, error = %format!("{e:#}"), retry = retry_at.is_some(), "job failed");
-                jobs::fail(&self.app.db, job.id, &self.id, &format!("{e:#}"), done, retry_at).await?;
+                jobs::fail(
+                    &self.app.db,
+                    job.id,
+                    &self.id,
+                    &format!("{e:#}"),
+                    done,
+                    retry_at,
+                )
+                .await?;
             }
         }
         Ok(true)

@@ -101,13 +101,16 @@ impl Mailer {
     pub fn smtp(cfg: &SmtpConfig, from: &str) -> Result<Mailer, MailError> {
         let builder = match cfg.security.as_str() {
             "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&cfg.host),
-            "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&cfg.host)),
+            "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &cfg.host,
+            )),
             _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&cfg.host),
         }
         .map_err(|e| MailError::Transport(e.to_string()))?;
         let mut builder = builder.port(cfg.port);
         if let (Some(u), Some(p)) = (&cfg.username, &cfg.password) {
-            builder = builder.credentials(Credentials::new(u.clone(), p.expose_secret().to_owned()));
+            builder =
+                builder.credentials(Credentials::new(u.clone(), p.expose_secret().to_owned()));
         }
         Ok(Mailer::Smtp {
             transport: builder.build(),
@@ -136,7 +139,9 @@ impl Mailer {
 
     fn from(&self) -> &Mailbox {
         match self {
-            Mailer::Outbox { from, .. } | Mailer::Smtp { from, .. } | Mailer::Memory { from, .. } => from,
+            Mailer::Outbox { from, .. }
+            | Mailer::Smtp { from, .. }
+            | Mailer::Memory { from, .. } => from,
         }
     }
 
@@ -202,7 +207,11 @@ mod tests {
     #[tokio::test]
     async fn outbox_writes_utf8_eml() {
         let dir = tempfile::tempdir().expect("tmp");
-        let m = Mailer::outbox(dir.path().join("outbox"), "Cổng dịch vụ công <no-reply@hue.gov.vn>").expect("mailer");
+        let m = Mailer::outbox(
+            dir.path().join("outbox"),
+            "Cổng dịch vụ công <no-reply@hue.gov.vn>",
+        )
+        .expect("mailer");
         m.send(&Mail {
             to: "congdan@example.vn".into(),
             subject: "Hồ sơ đã được tiếp nhận".into(),
@@ -211,7 +220,9 @@ mod tests {
         })
         .await
         .expect("send");
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox")).expect("dir").collect();
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+            .expect("dir")
+            .collect();
         assert_eq!(files.len(), 1);
         let path = files[0].as_ref().expect("entry").path();
         assert_eq!(path.extension().and_then(|e| e.to_str()), Some("eml"));
@@ -226,7 +237,12 @@ mod tests {
     async fn bad_address_is_an_error() {
         let m = Mailer::memory();
         let err = m
-            .send(&Mail { to: "not an address".into(), subject: "x".into(), text: "y".into(), html: None })
+            .send(&Mail {
+                to: "not an address".into(),
+                subject: "x".into(),
+                text: "y".into(),
+                html: None,
+            })
             .await
             .expect_err("invalid");
         assert!(matches!(err, MailError::Address(_)));

@@ -49,6 +49,9 @@ mod tests {
         assert_eq!(get(&h, SESSION).as_deref(), Some("abc"));
         assert_eq!(get(&h, LANG).as_deref(), Some("en"));
         assert_eq!(get(&h, ANON), None);
-        assert_eq!(set("x", "y", Some(0), true), "x=y; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
+        assert_eq!(
+            set("x", "y", Some(0), true),
+            "x=y; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
     }
 }

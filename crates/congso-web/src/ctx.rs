@@ -54,11 +54,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| WebError(congso_app::AppError::internal(anyhow::anyhow!("no request context"))))
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
+            WebError(congso_app::AppError::internal(anyhow::anyhow!(
+                "no request context"
+            )))
+        })
     }
 }
 
@@ -220,7 +220,8 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
         tracing::warn!(path = %ctx.path, "CSRF token missing or wrong");
         return error_response(ErrorCode::CsrfFailed, None, None);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
@@ -231,7 +232,11 @@ fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-async fn multipart_field(content_type: &str, bytes: axum::body::Bytes, name: &str) -> Option<String> {
+async fn multipart_field(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
     let req = Request::builder()
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes))
@@ -277,7 +282,15 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                         .ok()
                         .map(|b| String::from_utf8_lossy(&b).into_owned())
                         .filter(|s| !s.is_empty());
-                    return finish(status, ErrorInfo { code, detail }, ctx, wants_json, None, &path, query);
+                    return finish(
+                        status,
+                        ErrorInfo { code, detail },
+                        ctx,
+                        wants_json,
+                        None,
+                        &path,
+                        query,
+                    );
                 }
                 _ => return resp,
             }
@@ -297,7 +310,10 @@ fn finish(
     query: Option<String>,
 ) -> Response {
     let lang = ctx.as_ref().map(|c| c.lang).unwrap_or_default();
-    let request_id = ctx.as_ref().map(|c| c.request_id.clone()).unwrap_or_default();
+    let request_id = ctx
+        .as_ref()
+        .map(|c| c.request_id.clone())
+        .unwrap_or_default();
     let mut resp = if wants_json {
         let mut body = serde_json::json!({
             "error": info.code.as_str(),
@@ -326,7 +342,11 @@ fn finish(
             request_id: request_id.clone(),
             path: path.to_owned(),
         });
-        (status, crate::pages::error_page(&ctx, info.code, info.detail.as_deref())).into_response()
+        (
+            status,
+            crate::pages::error_page(&ctx, info.code, info.detail.as_deref()),
+        )
+            .into_response()
     };
     if let Some(r) = retry {
         resp.headers_mut().insert(header::RETRY_AFTER, r);

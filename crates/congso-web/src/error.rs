@@ -47,8 +47,13 @@ impl IntoResponse for WebError {
 }
 
 /// An empty response marked with the error (rendered later by `render_errors`).
-pub fn error_response(code: ErrorCode, detail: Option<String>, retry_after: Option<u64>) -> Response {
-    let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+pub fn error_response(
+    code: ErrorCode,
+    detail: Option<String>,
+    retry_after: Option<u64>,
+) -> Response {
+    let status =
+        StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = status.into_response();
     if let Some(secs) = retry_after
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
@@ -65,9 +70,9 @@ pub fn code_for_status(status: StatusCode) -> Option<ErrorCode> {
         StatusCode::NOT_FOUND => Some(ErrorCode::NotFound),
         StatusCode::METHOD_NOT_ALLOWED => Some(ErrorCode::NotFound),
         StatusCode::PAYLOAD_TOO_LARGE => Some(ErrorCode::PayloadTooLarge),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
-            Some(ErrorCode::InvalidInput)
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::BAD_REQUEST => Some(ErrorCode::InvalidInput),
         StatusCode::INTERNAL_SERVER_ERROR => Some(ErrorCode::Internal),
         _ => None,
     }

@@ -77,13 +77,19 @@ mod tests {
         assert!(vi.len() > 50);
         let only_vi: Vec<_> = vi.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&vi).collect();
-        assert!(only_vi.is_empty() && only_en.is_empty(), "vi only: {only_vi:?}; en only: {only_en:?}");
+        assert!(
+            only_vi.is_empty() && only_en.is_empty(),
+            "vi only: {only_vi:?}; en only: {only_en:?}"
+        );
     }
 
     #[test]
     fn placeholders_are_filled() {
         let m = messages(Lang::Vi);
-        assert_eq!(m.fmt("users-created", &[("name", "an")]), "Đã tạo người dùng an.");
+        assert_eq!(
+            m.fmt("users-created", &[("name", "an")]),
+            "Đã tạo người dùng an."
+        );
         assert_eq!(messages(Lang::En).get("nav-login"), "Sign in");
         assert_eq!(m.get("no-such-key"), "no-such-key");
     }

@@ -126,14 +126,31 @@ async fn healthz(State(st): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(st): State<AppState>) -> Response {
-    let counts = congso_db::jobs::counts(&st.app.db).await.unwrap_or_default();
+    let counts = congso_db::jobs::counts(&st.app.db)
+        .await
+        .unwrap_or_default();
     let body = st.metrics.render(&[
-        ("congso_jobs_pending", "Jobs waiting to run.", counts.pending as f64),
-        ("congso_jobs_running", "Jobs claimed by a worker.", counts.running as f64),
-        ("congso_jobs_failed", "Jobs that failed for good.", counts.failed as f64),
+        (
+            "congso_jobs_pending",
+            "Jobs waiting to run.",
+            counts.pending as f64,
+        ),
+        (
+            "congso_jobs_running",
+            "Jobs claimed by a worker.",
+            counts.running as f64,
+        ),
+        (
+            "congso_jobs_failed",
+            "Jobs that failed for good.",
+            counts.failed as f64,
+        ),
     ]);
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     )
         .into_response()
@@ -173,7 +190,10 @@ pub fn router(state: AppState) -> Router {
 
     let routes = Router::new()
         .route("/", get(pages::home::home))
-        .route("/dang-nhap", get(pages::auth::login_form).post(pages::auth::login_submit))
+        .route(
+            "/dang-nhap",
+            get(pages::auth::login_form).post(pages::auth::login_submit),
+        )
         .route("/dang-xuat", post(pages::auth::logout))
         .route("/ngon-ngu/{lang}", get(pages::auth::switch_language))
         .route("/can-bo", get(pages::workspace::workspace))

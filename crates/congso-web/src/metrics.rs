@@ -72,11 +72,22 @@ impl Metrics {
                 "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
                 s.count
             );
-            let _ = writeln!(out, "http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
-            let _ = writeln!(out, "http_request_duration_seconds_count{{{labels}}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
         }
         for (name, help, value) in gauges {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
         }
         out
     }
@@ -96,7 +107,11 @@ mod tests {
         m.observe("GET", "/healthz", 200, Duration::from_millis(3));
         m.observe("GET", "/healthz", 200, Duration::from_millis(30));
         let text = m.render(&[("congso_jobs_pending", "Jobs waiting.", 2.0)]);
-        assert!(text.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"));
+        assert!(
+            text.contains(
+                "http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"
+            )
+        );
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("le=\"0.05\"} 2"));
         assert!(text.contains("congso_jobs_pending 2"));

@@ -148,7 +148,12 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
         },
     )
     .await
-    .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", congso_db::redact_url(&url)))?;
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the database {}: {e}",
+            congso_db::redact_url(&url)
+        )
+    })?;
     db.migrate()
         .await
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
@@ -214,7 +219,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ExitCode::SUCCESS
                 }
                 None => {
-                    eprintln!("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu demo. / The database is not empty; demo not loaded.");
+                    eprintln!(
+                        "Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu demo. / The database is not empty; demo not loaded."
+                    );
                     ExitCode::FAILURE
                 }
             }
@@ -256,8 +263,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Command::Admin(AdminCommand::User(UserCommand::List)) => {
-            let (users, total) =
-                congso_app::users::list_users(&app, &Actor::system(), 500, 0).await.map_err(user_error)?;
+            let (users, total) = congso_app::users::list_users(&app, &Actor::system(), 500, 0)
+                .await
+                .map_err(user_error)?;
             for u in users {
                 let roles: Vec<String> = u
                     .grants
@@ -267,7 +275,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         None => g.role.clone(),
                     })
                     .collect();
-                println!("{}\t{}\t{}", u.user.username, u.user.full_name, roles.join(","));
+                println!(
+                    "{}\t{}\t{}",
+                    u.user.username,
+                    u.user.full_name,
+                    roles.join(",")
+                );
             }
             eprintln!("{total} users");
             ExitCode::SUCCESS
@@ -314,7 +327,14 @@ mod tests {
     #[test]
     fn global_flags_work_after_the_subcommand() {
         let cli = Cli::try_parse_from([
-            "congso", "admin", "token", "create", "--user", "admin", "--database", "sqlite://x.db",
+            "congso",
+            "admin",
+            "token",
+            "create",
+            "--user",
+            "admin",
+            "--database",
+            "sqlite://x.db",
         ])
         .expect("parses");
         assert_eq!(cli.global.database.as_deref(), Some("sqlite://x.db"));

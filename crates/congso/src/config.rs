@@ -102,7 +102,10 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("secure_cookies", &self.secure_cookies)
             .field("smtp_host", &self.mail.smtp_host)
-            .field("smtp_password", &self.mail.smtp_password.as_ref().map(|_| "***"))
+            .field(
+                "smtp_password",
+                &self.mail.smtp_password.as_ref().map(|_| "***"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -217,7 +220,10 @@ mod tests {
             _ => None,
         });
         assert_eq!(cfg.bind, "127.0.0.1:7000");
-        assert!(!format!("{cfg:?}").contains("s3cret"), "secrets are redacted");
+        assert!(
+            !format!("{cfg:?}").contains("s3cret"),
+            "secrets are redacted"
+        );
     }
 
     #[test]

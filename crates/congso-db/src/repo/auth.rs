@@ -41,7 +41,8 @@ pub async fn insert_session(
     ip: Option<&str>,
     user_agent: Option<&str>,
 ) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
          VALUES ($1, $2, $3, $3, $4, $5, $6)"
     )
@@ -53,7 +54,8 @@ pub async fn insert_session(
     .bind(user_agent)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 /// The live session with this hash, if it has not expired at `now`.
@@ -82,19 +84,23 @@ pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: Ts, expires_at: Ts) 
 }
 
 pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> DbResult<u64> {
-    tx_run!(tx, |c| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
+    tx_run!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE id_hash = $1"
+    )
+    .bind(id_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 pub async fn delete_expired_sessions(tx: &mut Tx, now: Ts) -> DbResult<u64> {
-    tx_run!(tx, |c| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))
+    tx_run!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1"
+    )
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 pub async fn count_sessions_of(tx: &mut Tx, user_id: Uuid) -> DbResult<i64> {
@@ -115,7 +121,8 @@ pub async fn insert_token(
     now: Ts,
     expires_at: Option<Ts>,
 ) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, NULL, $6, NULL)"
     )
@@ -127,7 +134,8 @@ pub async fn insert_token(
     .bind(expires_at)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 /// The token with this hash that is neither revoked nor expired at `now`.
@@ -143,12 +151,14 @@ pub async fn live_token(tx: &mut Tx, token_hash: &str, now: Ts) -> DbResult<Opti
 }
 
 pub async fn touch_token(tx: &mut Tx, id: Uuid, now: Ts) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))
+    tx_run!(tx, |c| sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|_| ()))
 }
 
 pub async fn revoke_token(tx: &mut Tx, id: Uuid, now: Ts) -> DbResult<u64> {
@@ -172,7 +182,8 @@ pub async fn throttle_get(tx: &mut Tx, key: &str) -> DbResult<Option<ThrottleRow
 }
 
 pub async fn throttle_put(tx: &mut Tx, row: &ThrottleRow) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO login_throttle (key, failures, last_failure_at, locked_until) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, \
          last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until"
@@ -183,13 +194,16 @@ pub async fn throttle_put(tx: &mut Tx, row: &ThrottleRow) -> DbResult<()> {
     .bind(row.locked_until)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 pub async fn throttle_clear(tx: &mut Tx, key: &str) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-        .bind(key)
-        .execute(c)
-        .await
-        .map(|_| ()))
+    tx_run!(tx, |c| sqlx::query(
+        "DELETE FROM login_throttle WHERE key = $1"
+    )
+    .bind(key)
+    .execute(c)
+    .await
+    .map(|_| ()))
 }

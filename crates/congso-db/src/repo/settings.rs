@@ -14,7 +14,8 @@ pub async fn get(tx: &mut Tx, key: &str) -> DbResult<Option<String>> {
 /// Stores `value` unless the key exists, and returns the stored value (the existing one wins, so
 /// that concurrent first starts agree on one secret).
 pub async fn get_or_insert(tx: &mut Tx, key: &str, value: &str, now: Ts) -> DbResult<String> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING"
     )
     .bind(key)
@@ -22,7 +23,8 @@ pub async fn get_or_insert(tx: &mut Tx, key: &str, value: &str, now: Ts) -> DbRe
     .bind(now)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     tx_run!(tx, |c| sqlx::query_scalar::<_, String>(
         "SELECT value FROM settings WHERE key = $1"
     )

@@ -46,7 +46,8 @@ macro_rules! unit_cols {
 }
 
 pub async fn insert(tx: &mut Tx, u: &UnitRow) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO units (id, code, name, name_en, kind, parent_id, valid_from, valid_to, address, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     )
@@ -63,7 +64,8 @@ pub async fn insert(tx: &mut Tx, u: &UnitRow) -> DbResult<()> {
     .bind(u.updated_at)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 pub async fn by_id(tx: &mut Tx, id: Uuid) -> DbResult<Option<UnitRow>> {
@@ -76,7 +78,11 @@ pub async fn by_id(tx: &mut Tx, id: Uuid) -> DbResult<Option<UnitRow>> {
 
 /// The version of the unit with `code` that is in force on `day`.
 pub async fn by_code_on(tx: &mut Tx, code: &str, day: Date) -> DbResult<Option<UnitRow>> {
-    const SQL: &str = concat!("SELECT ", unit_cols!(), " FROM units WHERE code = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)");
+    const SQL: &str = concat!(
+        "SELECT ",
+        unit_cols!(),
+        " FROM units WHERE code = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)"
+    );
     tx_run!(tx, |c| sqlx::query_as::<_, UnitRow>(SQL)
         .bind(code)
         .bind(day)
@@ -86,7 +92,11 @@ pub async fn by_code_on(tx: &mut Tx, code: &str, day: Date) -> DbResult<Option<U
 
 /// The most recent version of the unit with `code`, in force or not.
 pub async fn latest_by_code(tx: &mut Tx, code: &str) -> DbResult<Option<UnitRow>> {
-    const SQL: &str = concat!("SELECT ", unit_cols!(), " FROM units WHERE code = $1 ORDER BY valid_from DESC LIMIT 1");
+    const SQL: &str = concat!(
+        "SELECT ",
+        unit_cols!(),
+        " FROM units WHERE code = $1 ORDER BY valid_from DESC LIMIT 1"
+    );
     tx_run!(tx, |c| sqlx::query_as::<_, UnitRow>(SQL)
         .bind(code)
         .fetch_optional(c)
@@ -97,14 +107,22 @@ pub async fn latest_by_code(tx: &mut Tx, code: &str) -> DbResult<Option<UnitRow>
 pub async fn list(tx: &mut Tx, day: Option<Date>) -> DbResult<Vec<UnitRow>> {
     match day {
         Some(day) => {
-            const SQL: &str = concat!("SELECT ", unit_cols!(), " FROM units WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY code, valid_from");
+            const SQL: &str = concat!(
+                "SELECT ",
+                unit_cols!(),
+                " FROM units WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY code, valid_from"
+            );
             tx_run!(tx, |c| sqlx::query_as::<_, UnitRow>(SQL)
                 .bind(day)
                 .fetch_all(c)
                 .await)
         }
         None => {
-            const SQL: &str = concat!("SELECT ", unit_cols!(), " FROM units ORDER BY code, valid_from");
+            const SQL: &str = concat!(
+                "SELECT ",
+                unit_cols!(),
+                " FROM units ORDER BY code, valid_from"
+            );
             tx_run!(tx, |c| sqlx::query_as::<_, UnitRow>(SQL).fetch_all(c).await)
         }
     }
@@ -124,7 +142,8 @@ pub async fn close(tx: &mut Tx, id: Uuid, valid_to: Date, now: Ts) -> DbResult<u
 }
 
 pub async fn insert_relation(tx: &mut Tx, r: &RelationRow) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO unit_relations (predecessor_id, successor_id, kind, effective_on, note) VALUES ($1, $2, $3, $4, $5)"
     )
     .bind(r.predecessor_id)
@@ -134,7 +153,8 @@ pub async fn insert_relation(tx: &mut Tx, r: &RelationRow) -> DbResult<()> {
     .bind(&r.note)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 /// Links where the unit is the predecessor or the successor.
@@ -173,8 +193,9 @@ pub async fn count_code_on(tx: &mut Tx, code: &str, day: Date) -> DbResult<i64> 
 }
 
 pub async fn count(tx: &mut Tx) -> DbResult<i64> {
-    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM units")
-        .fetch_one(c)
-        .await)
+    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM units"
+    )
+    .fetch_one(c)
+    .await)
 }
-

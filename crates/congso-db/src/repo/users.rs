@@ -93,9 +93,11 @@ pub async fn list(tx: &mut Tx, limit: i64, offset: i64) -> DbResult<Vec<UserRow>
 }
 
 pub async fn count(tx: &mut Tx) -> DbResult<i64> {
-    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
-        .fetch_one(c)
-        .await)
+    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(c)
+    .await)
 }
 
 pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str, now: Ts) -> DbResult<u64> {
@@ -118,7 +120,8 @@ pub async fn insert_grant(
     unit_id: Option<Uuid>,
     now: Ts,
 ) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO role_grants (id, user_id, role, unit_id, granted_at, revoked_at) VALUES ($1, $2, $3, $4, $5, NULL)"
     )
     .bind(id)
@@ -128,7 +131,8 @@ pub async fn insert_grant(
     .bind(now)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 /// The roles a user holds now (not revoked), with their units.

@@ -21,7 +21,11 @@ async fn append_many(db: &Db, subjects: &[Uuid], per: usize) -> Vec<events::Even
     let mut tx = db.begin_write().await.expect("tx");
     for i in 0..per {
         for s in subjects {
-            out.push(events::append(&mut tx, &ev(*s, "unit.updated", &format!("{{\"i\":{i}}}"))).await.expect("append"));
+            out.push(
+                events::append(&mut tx, &ev(*s, "unit.updated", &format!("{{\"i\":{i}}}")))
+                    .await
+                    .expect("append"),
+            );
         }
     }
     tx.commit().await.expect("commit");
@@ -42,7 +46,12 @@ congso_db::db_test!(async fn chains_link_and_verify(db) {
 });
 
 async fn exec(db: &Db, sql: &'static str, id: Uuid) {
-    congso_db::db_run!(db, |pool| sqlx::query(sql).bind(id).execute(pool).await.map(|_| ())).expect("tamper");
+    congso_db::db_run!(db, |pool| sqlx::query(sql)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .expect("tamper");
 }
 
 congso_db::db_test!(async fn an_edited_payload_is_named(db) {

@@ -42,7 +42,8 @@ pub async fn create_token(
 ) -> WebResult<Json<TokenResponse>> {
     let origin = crate::pages::auth::origin(&headers, peer.0);
     let token =
-        congso_app::auth::token_for_credentials(&st.app, &req.username, &req.password, &origin).await?;
+        congso_app::auth::token_for_credentials(&st.app, &req.username, &req.password, &origin)
+            .await?;
     Ok(Json(TokenResponse {
         token,
         token_type: "Bearer",

@@ -33,7 +33,11 @@ pub fn parse_date(s: &str) -> Result<Date, WebError> {
     let vn = time::macros::format_description!("[day]/[month]/[year]");
     Date::parse(s, &iso)
         .or_else(|_| Date::parse(s, &vn))
-        .map_err(|_| WebError::from(congso_app::AppError::new(ErrorCode::InvalidDate).with_detail(s.to_owned())))
+        .map_err(|_| {
+            WebError::from(
+                congso_app::AppError::new(ErrorCode::InvalidDate).with_detail(s.to_owned()),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -42,8 +46,14 @@ mod tests {
 
     #[test]
     fn dates_in_both_formats() {
-        assert_eq!(parse_date("2025-07-01").ok(), Some(time::macros::date!(2025 - 07 - 01)));
-        assert_eq!(parse_date("01/07/2025").ok(), Some(time::macros::date!(2025 - 07 - 01)));
+        assert_eq!(
+            parse_date("2025-07-01").ok(),
+            Some(time::macros::date!(2025 - 07 - 01))
+        );
+        assert_eq!(
+            parse_date("01/07/2025").ok(),
+            Some(time::macros::date!(2025 - 07 - 01))
+        );
         assert!(parse_date("2025-13-01").is_err());
     }
 }

@@ -60,7 +60,10 @@ pub struct ListQuery {
     params(ListQuery),
     responses((status = 200, body = Vec<UnitDto>), (status = 400, body = ErrorBody))
 )]
-pub async fn list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> WebResult<Json<Vec<UnitDto>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Json<Vec<UnitDto>>> {
     let day = if q.all == Some(true) {
         None
     } else {

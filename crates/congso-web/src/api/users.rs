@@ -42,9 +42,19 @@ pub struct PageQuery {
     responses((status = 200, body = UserPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []))
 )]
-pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> WebResult<Json<UserPage>> {
+pub async fn list(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Json<UserPage>> {
     let actor = ctx.user()?;
-    let (users, total) = list_users(&st.app, actor, q.limit.unwrap_or(100), q.offset.unwrap_or(0)).await?;
+    let (users, total) = list_users(
+        &st.app,
+        actor,
+        q.limit.unwrap_or(100),
+        q.offset.unwrap_or(0),
+    )
+    .await?;
     Ok(Json(UserPage {
         total,
         items: users

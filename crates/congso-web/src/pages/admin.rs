@@ -142,7 +142,17 @@ pub async fn users(
     let notice = q
         .get("tao")
         .map(|name| t.fmt("users-created", &[("name", name)]));
-    users_page(&st, &ctx, notice, None, UserForm { role: "specialist".into(), ..UserForm::default() }).await
+    users_page(
+        &st,
+        &ctx,
+        notice,
+        None,
+        UserForm {
+            role: "specialist".into(),
+            ..UserForm::default()
+        },
+    )
+    .await
 }
 
 pub async fn users_create(
@@ -172,9 +182,20 @@ pub async fn users_create(
         ))
         .into_response()),
         Err(e) if e.code != ErrorCode::Internal && e.code != ErrorCode::Forbidden => {
-            let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status =
+                StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
             let msg = e.code.message(ctx.lang).to_owned();
-            let page = users_page(&st, &ctx, None, Some(msg), UserForm { password: String::new(), ..form }).await?;
+            let page = users_page(
+                &st,
+                &ctx,
+                None,
+                Some(msg),
+                UserForm {
+                    password: String::new(),
+                    ..form
+                },
+            )
+            .await?;
             Ok((status, page).into_response())
         }
         Err(e) => Err(WebError(e)),
@@ -286,8 +307,20 @@ pub async fn units(
 ) -> WebResult<UnitsPage> {
     require_admin_area(&ctx)?;
     let t = crate::i18n::messages(ctx.lang);
-    let notice = q.get("tao").map(|name| t.fmt("units-created", &[("name", name)]));
-    units_page(&st, &ctx, notice, None, UnitForm { kind: "department".into(), ..UnitForm::default() }).await
+    let notice = q
+        .get("tao")
+        .map(|name| t.fmt("units-created", &[("name", name)]));
+    units_page(
+        &st,
+        &ctx,
+        notice,
+        None,
+        UnitForm {
+            kind: "department".into(),
+            ..UnitForm::default()
+        },
+    )
+    .await
 }
 
 pub async fn units_create(
@@ -311,9 +344,14 @@ pub async fn units_create(
     )
     .await;
     match result {
-        Ok(u) => Ok(Redirect::to(&format!("/quan-tri/don-vi?tao={}", super::encode_component(&u.name))).into_response()),
+        Ok(u) => Ok(Redirect::to(&format!(
+            "/quan-tri/don-vi?tao={}",
+            super::encode_component(&u.name)
+        ))
+        .into_response()),
         Err(e) if e.code != ErrorCode::Internal && e.code != ErrorCode::Forbidden => {
-            let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status =
+                StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
             let mut msg = e.code.message(ctx.lang).to_owned();
             if let Some(d) = &e.detail {
                 msg.push_str(&format!(" ({d})"));

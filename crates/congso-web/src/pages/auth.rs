@@ -2,10 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use congso_app::auth::{self, Origin};
 use congso_domain::{ErrorCode, Lang};
 use serde::Deserialize;
@@ -32,7 +32,8 @@ pub struct NextQuery {
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     if ctx.actor.is_some() {
-        return Redirect::to(&safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into())).into_response();
+        return Redirect::to(&safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into()))
+            .into_response();
     }
     LoginPage {
         page: Page::new(&ctx, "login-title"),
@@ -76,14 +77,27 @@ pub async fn login_submit(
             let default = if actor.is_staff() { "/can-bo" } else { "/" };
             let target = safe_next(form.next.as_deref()).unwrap_or_else(|| default.to_owned());
             let mut resp = Redirect::to(&target).into_response();
-            let cookie = cookies::set(cookies::SESSION, &session.token, None, st.web.secure_cookies);
+            let cookie = cookies::set(
+                cookies::SESSION,
+                &session.token,
+                None,
+                st.web.secure_cookies,
+            );
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }
             resp
         }
-        Err(e) if matches!(e.code, ErrorCode::InvalidCredentials | ErrorCode::TooManyAttempts | ErrorCode::AccountDisabled) => {
-            let status = StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        Err(e)
+            if matches!(
+                e.code,
+                ErrorCode::InvalidCredentials
+                    | ErrorCode::TooManyAttempts
+                    | ErrorCode::AccountDisabled
+            ) =>
+        {
+            let status =
+                StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
             let mut resp = (
                 status,
                 LoginPage {
@@ -124,8 +138,14 @@ pub async fn switch_language(
     Query(q): Query<NextQuery>,
 ) -> WebResult<Response> {
     let lang = Lang::parse(&lang).ok_or(ErrorCode::NotFound)?;
-    let mut resp = Redirect::to(&safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into())).into_response();
-    let cookie = cookies::set(cookies::LANG, lang.tag(), Some(365 * 24 * 3600), st.web.secure_cookies);
+    let mut resp =
+        Redirect::to(&safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into())).into_response();
+    let cookie = cookies::set(
+        cookies::LANG,
+        lang.tag(),
+        Some(365 * 24 * 3600),
+        st.web.secure_cookies,
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

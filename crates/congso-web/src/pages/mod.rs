@@ -35,10 +35,9 @@ impl Page {
             title: t.get(title_key).to_owned(),
             user_name: ctx.actor.as_ref().map(|a| a.full_name.clone()),
             is_staff: ctx.actor.as_ref().is_some_and(|a| a.is_staff()),
-            is_admin: ctx
-                .actor
-                .as_ref()
-                .is_some_and(|a| a.may_somewhere(Permission::UserManage) || a.may_somewhere(Permission::UnitManage)),
+            is_admin: ctx.actor.as_ref().is_some_and(|a| {
+                a.may_somewhere(Permission::UserManage) || a.may_somewhere(Permission::UnitManage)
+            }),
             csrf: ctx.csrf_token.clone(),
             path: ctx.path.clone(),
             path_enc: encode_component(&ctx.path),
@@ -87,7 +86,9 @@ pub fn error_page(ctx: &Ctx, code: ErrorCode, detail: Option<&str>) -> ErrorPage
     ErrorPage {
         page,
         message: code.message(ctx.lang).to_owned(),
-        detail: detail.filter(|_| code != ErrorCode::Internal).map(str::to_owned),
+        detail: detail
+            .filter(|_| code != ErrorCode::Internal)
+            .map(str::to_owned),
         code: code.as_str(),
         request_id: ctx.request_id.clone(),
     }
@@ -99,8 +100,17 @@ mod tests {
 
     #[test]
     fn next_targets_stay_on_site() {
-        assert_eq!(safe_next(Some("/can-bo?x=1")).as_deref(), Some("/can-bo?x=1"));
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "can-bo", ""] {
+        assert_eq!(
+            safe_next(Some("/can-bo?x=1")).as_deref(),
+            Some("/can-bo?x=1")
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "can-bo",
+            "",
+        ] {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
         }
         assert_eq!(encode_component("/a b?c=đ"), "/a%20b%3Fc%3D%C4%91");

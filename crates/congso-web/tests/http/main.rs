@@ -1,0 +1,10 @@
+//! HTTP tests: the real router in process (no TCP), on an isolated database, on SQLite and on
+//! PostgreSQL (see `http_test!`).
+
+mod helpers;
+
+mod api;
+mod auth;
+mod openapi;
+mod pages;
+mod permissions;

@@ -1,0 +1,5 @@
+//! Tests of the `congso` binary itself, on SQLite and on PostgreSQL.
+
+mod audit;
+mod durability;
+mod support;
