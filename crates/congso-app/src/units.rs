@@ -117,6 +117,9 @@ pub async fn close_unit(
     if close.valid_to <= unit.valid_from {
         return Err(AppError::new(ErrorCode::InvalidDateRange));
     }
+    if units::count_children_on(&mut tx, unit.id, close.valid_to).await? > 0 {
+        return Err(AppError::new(ErrorCode::UnitHasChildren));
+    }
     let mut linked = vec![];
     for (succ_code, kind) in &close.successors {
         let sc = AgencyCode::parse(succ_code)?;

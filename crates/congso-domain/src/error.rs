@@ -37,6 +37,7 @@ pub enum ErrorCode {
     UnitCodeTaken,
     InvalidUnitCode,
     UnitClosed,
+    UnitHasChildren,
     InvalidDate,
     InvalidDateRange,
     UserNotFound,
@@ -69,6 +70,7 @@ impl ErrorCode {
         ErrorCode::UnitCodeTaken,
         ErrorCode::InvalidUnitCode,
         ErrorCode::UnitClosed,
+        ErrorCode::UnitHasChildren,
         ErrorCode::InvalidDate,
         ErrorCode::InvalidDateRange,
         ErrorCode::UserNotFound,
@@ -101,6 +103,7 @@ impl ErrorCode {
             ErrorCode::UnitCodeTaken => "unit_code_taken",
             ErrorCode::InvalidUnitCode => "invalid_unit_code",
             ErrorCode::UnitClosed => "unit_closed",
+            ErrorCode::UnitHasChildren => "unit_has_children",
             ErrorCode::InvalidDate => "invalid_date",
             ErrorCode::InvalidDateRange => "invalid_date_range",
             ErrorCode::UserNotFound => "user_not_found",
@@ -124,7 +127,8 @@ impl ErrorCode {
             ErrorCode::Conflict
             | ErrorCode::UsernameTaken
             | ErrorCode::UnitCodeTaken
-            | ErrorCode::UnitClosed => 409,
+            | ErrorCode::UnitClosed
+            | ErrorCode::UnitHasChildren => 409,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidUsername
             | ErrorCode::WeakPassword
@@ -233,6 +237,10 @@ impl ErrorCode {
             ErrorCode::UnitClosed => (
                 "Đơn vị đã hết hiệu lực; không thể thay đổi.",
                 "The unit is closed and cannot be changed.",
+            ),
+            ErrorCode::UnitHasChildren => (
+                "Đơn vị còn đơn vị trực thuộc đang có hiệu lực; hãy chuyển hoặc đóng các đơn vị đó trước.",
+                "The unit still has sub-units in force; move or close them first.",
             ),
             ErrorCode::InvalidDate => (
                 "Ngày không hợp lệ. Dùng định dạng YYYY-MM-DD hoặc dd/mm/yyyy.",

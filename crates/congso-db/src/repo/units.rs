@@ -192,6 +192,17 @@ pub async fn count_code_on(tx: &mut Tx, code: &str, day: Date) -> DbResult<i64> 
     .await)
 }
 
+/// Number of child units still in force on `day`.
+pub async fn count_children_on(tx: &mut Tx, parent_id: Uuid, day: Date) -> DbResult<i64> {
+    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM units WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)"
+    )
+    .bind(parent_id)
+    .bind(day)
+    .fetch_one(c)
+    .await)
+}
+
 pub async fn count(tx: &mut Tx) -> DbResult<i64> {
     tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM units"

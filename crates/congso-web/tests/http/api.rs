@@ -54,6 +54,11 @@ http_test!(async fn closing_a_unit_keeps_it_and_links_its_successor(app) {
     assert_eq!(again.json()["error"], "unit_closed");
     let bad = app.api(Method::POST, "/api/v1/units/000.00.72.H57/close", Some(&admin), Some(json!({"valid_to": "2026-02-01", "successors": [{"code": "000.00.04.H57", "relation": "swallow"}]}))).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // A unit with sub-units in force cannot be closed.
+    let parent = app.api(Method::POST, "/api/v1/units/000.00.01.H57/close", Some(&admin), Some(json!({"valid_to": "2026-02-01"}))).await;
+    assert_eq!(parent.status, StatusCode::CONFLICT);
+    assert_eq!(parent.json()["error"], "unit_has_children");
+    assert!(parent.json()["message"].as_str().is_some_and(|m| m.contains("trực thuộc")));
     // English messages on request.
     let req = axum::http::Request::builder().method(Method::GET).uri("/api/v1/nothing-here")
         .header("accept-language", "en").body(axum::body::Body::empty()).expect("req");
