@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -53,6 +54,8 @@ pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
+    /// This server's copy of the legal calendar.
+    pub calendar: Arc<calendar::CalendarCache>,
 }
 
 impl App {
@@ -61,12 +64,19 @@ impl App {
             db,
             clock,
             config: Arc::new(config),
+            calendar: Arc::default(),
         }
     }
 
     /// The current instant, from the application's clock.
     pub fn now(&self) -> congso_db::Ts {
         congso_db::Ts::new(self.clock.now())
+    }
+
+    /// Prepares a database for use: loads the shipped legal calendar into a database that has
+    /// none. Safe to call at every start.
+    pub async fn bootstrap(&self) -> AppResult<()> {
+        calendar::seed_if_empty(self).await.map(|_| ())
     }
 
     /// Today's date in Vietnam (UTC+7).

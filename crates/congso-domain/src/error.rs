@@ -40,6 +40,7 @@ pub enum ErrorCode {
     UnitHasChildren,
     InvalidDate,
     InvalidDateRange,
+    InvalidCalendar,
     UserNotFound,
     InvalidEmail,
     InvalidPhone,
@@ -73,6 +74,7 @@ impl ErrorCode {
         ErrorCode::UnitHasChildren,
         ErrorCode::InvalidDate,
         ErrorCode::InvalidDateRange,
+        ErrorCode::InvalidCalendar,
         ErrorCode::UserNotFound,
         ErrorCode::InvalidEmail,
         ErrorCode::InvalidPhone,
@@ -106,6 +108,7 @@ impl ErrorCode {
             ErrorCode::UnitHasChildren => "unit_has_children",
             ErrorCode::InvalidDate => "invalid_date",
             ErrorCode::InvalidDateRange => "invalid_date_range",
+            ErrorCode::InvalidCalendar => "invalid_calendar",
             ErrorCode::UserNotFound => "user_not_found",
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::InvalidPhone => "invalid_phone",
@@ -137,6 +140,7 @@ impl ErrorCode {
             | ErrorCode::InvalidUnitCode
             | ErrorCode::InvalidDate
             | ErrorCode::InvalidDateRange
+            | ErrorCode::InvalidCalendar
             | ErrorCode::InvalidEmail
             | ErrorCode::InvalidPhone
             | ErrorCode::InvalidCccd => 400,
@@ -249,6 +253,10 @@ impl ErrorCode {
             ErrorCode::InvalidDateRange => (
                 "Khoảng thời gian không hợp lệ: ngày kết thúc phải sau ngày bắt đầu.",
                 "Invalid period: the end must be after the start.",
+            ),
+            ErrorCode::InvalidCalendar => (
+                "Danh sách ngày nghỉ không hợp lệ: ngày nghỉ phải là ngày thường (thứ Hai–thứ Sáu), ngày làm bù phải là thứ Bảy hoặc Chủ nhật, mỗi ngày chỉ một lần và thuộc đúng năm.",
+                "Invalid list of days: days off must be weekdays, make-up working days Saturdays or Sundays, each date once and within the year.",
             ),
             ErrorCode::UserNotFound => ("Không tìm thấy người dùng.", "User not found."),
             ErrorCode::InvalidEmail => (

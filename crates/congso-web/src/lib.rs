@@ -52,6 +52,7 @@ use crate::error::WebError;
         (name = "auth", description = "Tokens and identity"),
         (name = "units", description = "Organisation units (temporal)"),
         (name = "users", description = "Users and roles"),
+        (name = "calendar", description = "The legal calendar: lunar dates, days off, deadlines"),
     )
 )]
 struct ApiDoc;
@@ -75,6 +76,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::units::list, api::units::create))
         .routes(routes!(api::units::close))
         .routes(routes!(api::users::list, api::users::create))
+        .routes(routes!(api::calendar::lunar))
+        .routes(routes!(api::calendar::due))
+        .routes(routes!(api::calendar::off_days))
+        .routes(routes!(api::calendar::put_year, api::calendar::delete_year))
+        .routes(routes!(api::calendar::put_rules))
 }
 
 /// The API router and its OpenAPI document.
@@ -205,6 +211,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/quan-tri/don-vi",
             get(pages::admin::units).post(pages::admin::units_create),
+        )
+        .route("/lich-lam-viec", get(pages::calendar::public_calendar))
+        .route(
+            "/quan-tri/lich",
+            get(pages::calendar::admin_calendar).post(pages::calendar::admin_calendar_save),
         )
         .route("/static/{*path}", get(static_asset))
         .route("/healthz", get(healthz))

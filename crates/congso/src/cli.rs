@@ -54,6 +54,37 @@ pub enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The legal calendar: lunar dates, deadlines, days off (from the database with --database,
+    /// else the shipped data).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// One line per day: YYYY-MM-DD<TAB>lunar_day<TAB>lunar_month<TAB>lunar_year<TAB>leap.
+    Lunar {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// The due date of a time limit counted from a date (the start day is not counted).
+    #[command(group(clap::ArgGroup::new("limit").required(true).args(["working_days", "calendar_days", "working_hours"])))]
+    Due {
+        /// YYYY-MM-DD or YYYY-MM-DDTHH:MM.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        working_days: Option<u32>,
+        #[arg(long)]
+        calendar_days: Option<u32>,
+        #[arg(long)]
+        working_hours: Option<u32>,
+    },
+    /// Every non-working weekday and every make-up working day of a year:
+    /// YYYY-MM-DD<TAB>kind<TAB>name.
+    OffDays { year: i32 },
 }
 
 #[derive(Debug, Args, Default)]
@@ -192,6 +223,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         print!("{SAMPLE}");
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Calendar(cmd) = command {
+        return crate::calendar::run(&cli.global, cmd).await;
+    }
     let mut cfg = effective_config(&cli.global)?;
     if let Command::Serve(args) = command {
         if let Some(b) = args.bind {
@@ -201,6 +235,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let db = open(&cfg).await?;
     let app = app(db.clone(), &cfg);
+    app.bootstrap().await.map_err(user_error)?;
     let code = match command {
         Command::Migrate => {
             let m = congso_db::migrator(db.backend());
@@ -293,14 +328,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{token}");
             ExitCode::SUCCESS
         }
-        Command::Serve(_) | Command::Config(_) => ExitCode::SUCCESS,
+        Command::Serve(_) | Command::Config(_) | Command::Calendar(_) => ExitCode::SUCCESS,
     };
     db.close().await;
     Ok(code)
 }
 
 /// A use-case error as a console message: Vietnamese, then English, with the code.
-fn user_error(e: congso_app::AppError) -> anyhow::Error {
+pub fn user_error(e: congso_app::AppError) -> anyhow::Error {
     use congso_domain::Lang;
     if e.code == congso_domain::ErrorCode::Internal {
         return anyhow::anyhow!("{e}");

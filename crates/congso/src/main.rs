@@ -3,6 +3,7 @@
 //! `congso` (no arguments) is `congso serve`: migrations run, an empty database gets the demo, and
 //! the portal is served at http://127.0.0.1:8080.
 
+mod calendar;
 mod cli;
 mod config;
 mod serve;

@@ -2,6 +2,7 @@
 //! case that calls it, so a use case's reads and writes commit or roll back together.
 
 pub mod auth;
+pub mod calendar;
 pub mod settings;
 pub mod units;
 pub mod users;

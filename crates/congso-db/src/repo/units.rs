@@ -192,6 +192,18 @@ pub async fn count_code_on(tx: &mut Tx, code: &str, day: Date) -> DbResult<i64> 
     .await)
 }
 
+/// Root units (no parent) in force on `day`.
+pub async fn roots_on(tx: &mut Tx, day: Date) -> DbResult<Vec<Uuid>> {
+    tx_run!(tx, |c| {
+        sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM units WHERE parent_id IS NULL AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY code"
+    )
+    .bind(day)
+    .fetch_all(c)
+    .await
+    })
+}
+
 /// Number of child units still in force on `day`.
 pub async fn count_children_on(tx: &mut Tx, parent_id: Uuid, day: Date) -> DbResult<i64> {
     tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(

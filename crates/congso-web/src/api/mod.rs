@@ -2,6 +2,7 @@
 //! (utoipa-axum); handlers are thin and call the same use cases as the HTML pages.
 
 pub mod auth;
+pub mod calendar;
 pub mod units;
 pub mod users;
 

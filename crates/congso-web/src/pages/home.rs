@@ -28,7 +28,11 @@ const PARTS: &[(&str, &str, Option<&str>)] = &[
     ("part-directives", "part-directives-desc", None),
     ("part-petitions", "part-petitions-desc", None),
     ("part-stats", "part-stats-desc", None),
-    ("part-calendar", "part-calendar-desc", None),
+    (
+        "part-calendar",
+        "part-calendar-desc",
+        Some("/lich-lam-viec"),
+    ),
 ];
 
 pub async fn home(ctx: Ctx) -> HomePage {

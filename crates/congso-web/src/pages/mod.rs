@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod calendar;
 pub mod home;
 pub mod workspace;
 

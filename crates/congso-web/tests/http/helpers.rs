@@ -96,6 +96,7 @@ impl TestApp {
     pub async fn new(guard: TestDb) -> TestApp {
         let clock = Arc::new(FixedClock::new(datetime!(2026-03-02 09:00 +7)));
         let app = App::new(guard.db.clone(), clock.clone(), AppConfig::default());
+        app.bootstrap().await.expect("bootstrap");
         congso_app::demo::seed(&app, Some(PW))
             .await
             .expect("seed")

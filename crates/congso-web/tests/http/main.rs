@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod calendar;
 mod openapi;
 mod pages;
 mod permissions;

@@ -1,5 +1,6 @@
 //! Tests of the `congso` binary itself, on SQLite and on PostgreSQL.
 
 mod audit;
+mod calendar;
 mod durability;
 mod support;
