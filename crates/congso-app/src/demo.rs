@@ -193,6 +193,7 @@ pub async fn seed(app: &App, password: Option<&str>) -> AppResult<Option<Vec<Dem
             parent_code: parent.map(str::to_owned),
             valid_from: Some(from),
             address: None,
+            office_hours: None,
         };
     let mut root = unit(
         ROOT_CODE.to_owned(),

@@ -1,5 +1,6 @@
 //! Organisation units: create, close (with successors), list.
 
+use congso_calendar::OfficeHours;
 use congso_db::repo::units::{self, RelationRow, UnitRow};
 use congso_domain::{AgencyCode, ErrorCode, Permission, RelationKind, UnitKind};
 use serde_json::json;
@@ -20,6 +21,20 @@ pub struct NewUnit {
     /// First day in force; today when `None`.
     pub valid_from: Option<Date>,
     pub address: Option<String>,
+    /// Office hours such as `07:00-11:30,13:30-17:00`; `None` for the default.
+    pub office_hours: Option<String>,
+}
+
+fn parse_office_hours(s: Option<&str>) -> AppResult<Option<String>> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .parse::<OfficeHours>()
+            .map(|h| Some(h.to_string()))
+            .map_err(|e| {
+                AppError::new(ErrorCode::InvalidInput).with_detail(format!("office_hours: {e}"))
+            }),
+    }
 }
 
 /// Creates a unit under `parent_code`. Needs `unit_manage` on the parent.
@@ -30,6 +45,7 @@ pub async fn create_unit(app: &App, actor: &Actor, new: NewUnit) -> AppResult<Un
     if name.is_empty() || name.chars().count() > 300 {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail("name"));
     }
+    let office_hours = parse_office_hours(new.office_hours.as_deref())?;
     let valid_from = new.valid_from.unwrap_or_else(|| app.today());
     let now = app.now();
     let mut tx = app.db.begin_write().await?;
@@ -60,6 +76,7 @@ pub async fn create_unit(app: &App, actor: &Actor, new: NewUnit) -> AppResult<Un
         valid_from,
         valid_to: None,
         address: new.address.filter(|s| !s.trim().is_empty()),
+        office_hours,
         created_at: now,
         updated_at: now,
     };
@@ -161,6 +178,62 @@ pub async fn close_unit(
         .ok_or(AppError::not_found())?;
     tx.commit().await?;
     Ok(closed)
+}
+
+/// Sets the office hours of the unit in force with `code` (`None`: the default hours). Working-hour
+/// time limits of the unit's cases count these hours. Needs `unit_manage` on the unit.
+pub async fn set_office_hours(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    hours: Option<&str>,
+) -> AppResult<UnitRow> {
+    let hours = parse_office_hours(hours)?;
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    let unit = units::by_code_on(&mut tx, code.trim(), app.today())
+        .await?
+        .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?;
+    actor
+        .require(&mut tx, Permission::UnitManage, unit.id)
+        .await?;
+    units::set_office_hours(&mut tx, unit.id, hours.as_deref(), now).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Subject {
+            kind: "unit",
+            id: unit.id,
+            unit_id: Some(unit.id),
+        },
+        "unit.office_hours_set",
+        json!({ "office_hours": hours }),
+        now,
+    )
+    .await?;
+    let row = units::by_id(&mut tx, unit.id)
+        .await?
+        .ok_or(AppError::not_found())?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// The office hours of a unit (the default when it sets none or the value is unreadable).
+pub fn office_hours_of(unit: &UnitRow) -> OfficeHours {
+    unit.office_hours
+        .as_deref()
+        .and_then(|h| h.parse().ok())
+        .unwrap_or_default()
+}
+
+/// The unit in force today with `code`.
+pub async fn unit_by_code(app: &App, code: &str) -> AppResult<UnitRow> {
+    let mut tx = app.db.begin_read().await?;
+    let unit = units::by_code_on(&mut tx, code.trim(), app.today())
+        .await?
+        .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?;
+    tx.commit().await?;
+    Ok(unit)
 }
 
 /// Units in force on `day` (all versions when `None`).

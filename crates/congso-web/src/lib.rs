@@ -75,6 +75,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::auth::me))
         .routes(routes!(api::units::list, api::units::create))
         .routes(routes!(api::units::close))
+        .routes(routes!(api::units::set_office_hours))
         .routes(routes!(api::users::list, api::users::create))
         .routes(routes!(api::calendar::lunar))
         .routes(routes!(api::calendar::due))

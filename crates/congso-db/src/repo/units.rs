@@ -18,6 +18,8 @@ pub struct UnitRow {
     pub valid_from: Date,
     pub valid_to: Option<Date>,
     pub address: Option<String>,
+    /// Office hours, e.g. `07:00-11:30,13:30-17:00`; `None` means the default hours.
+    pub office_hours: Option<String>,
     pub created_at: Ts,
     pub updated_at: Ts,
 }
@@ -41,15 +43,15 @@ pub struct RelationRow {
 
 macro_rules! unit_cols {
     () => {
-        "id, code, name, name_en, kind, parent_id, valid_from, valid_to, address, created_at, updated_at"
+        "id, code, name, name_en, kind, parent_id, valid_from, valid_to, address, office_hours, created_at, updated_at"
     };
 }
 
 pub async fn insert(tx: &mut Tx, u: &UnitRow) -> DbResult<()> {
     tx_run!(tx, |c| {
         sqlx::query(
-        "INSERT INTO units (id, code, name, name_en, kind, parent_id, valid_from, valid_to, address, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        "INSERT INTO units (id, code, name, name_en, kind, parent_id, valid_from, valid_to, address, office_hours, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     )
     .bind(u.id)
     .bind(&u.code)
@@ -60,6 +62,7 @@ pub async fn insert(tx: &mut Tx, u: &UnitRow) -> DbResult<()> {
     .bind(u.valid_from)
     .bind(u.valid_to)
     .bind(&u.address)
+    .bind(&u.office_hours)
     .bind(u.created_at)
     .bind(u.updated_at)
     .execute(c)
@@ -126,6 +129,24 @@ pub async fn list(tx: &mut Tx, day: Option<Date>) -> DbResult<Vec<UnitRow>> {
             tx_run!(tx, |c| sqlx::query_as::<_, UnitRow>(SQL).fetch_all(c).await)
         }
     }
+}
+
+/// Sets a unit's office hours (`None`: back to the default).
+pub async fn set_office_hours(
+    tx: &mut Tx,
+    id: Uuid,
+    hours: Option<&str>,
+    now: Ts,
+) -> DbResult<u64> {
+    tx_run!(tx, |c| sqlx::query(
+        "UPDATE units SET office_hours = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(hours)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 /// Closes a unit: it stops being in force on `valid_to` (exclusive).

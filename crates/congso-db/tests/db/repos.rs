@@ -18,6 +18,7 @@ fn unit(code: &str, parent: Option<Uuid>, from: time::Date) -> units::UnitRow {
         valid_from: from,
         valid_to: None,
         address: None,
+        office_hours: Some("07:30-11:30,13:30-17:00".into()),
         created_at: now(),
         updated_at: now(),
     }

@@ -60,6 +60,8 @@ pub struct DueQuery {
     pub working_days: Option<u32>,
     pub calendar_days: Option<u32>,
     pub working_hours: Option<u32>,
+    /// Count the office hours of this unit (agency code) instead of the default hours.
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,9 +93,15 @@ pub async fn due(State(st): State<AppState>, Query(q): Query<DueQuery>) -> WebRe
             .with_detail("out of range")
             .into());
     }
+    let hours = match &q.unit {
+        Some(code) => congso_app::units::office_hours_of(
+            &congso_app::units::unit_by_code(&st.app, code).await?,
+        ),
+        None => OfficeHours::default(),
+    };
     let calendar = cal::working_calendar(&st.app).await?;
     Ok(Json(DueDto {
-        due: cal::due(&calendar, from, limit, &OfficeHours::default()).to_string(),
+        due: cal::due(&calendar, from, limit, &hours).to_string(),
     }))
 }
 

@@ -32,6 +32,8 @@ pub struct UnitDto {
     pub valid_from: String,
     /// `YYYY-MM-DD`, or null while in force.
     pub valid_to: Option<String>,
+    /// Office hours, e.g. `07:00-11:30,13:30-17:00` (null: the default hours).
+    pub office_hours: Option<String>,
 }
 
 pub fn to_dto(u: &UnitRow, codes: &HashMap<uuid::Uuid, String>) -> UnitDto {
@@ -43,6 +45,7 @@ pub fn to_dto(u: &UnitRow, codes: &HashMap<uuid::Uuid, String>) -> UnitDto {
         parent: u.parent_id.and_then(|p| codes.get(&p).cloned()),
         valid_from: u.valid_from.to_string(),
         valid_to: u.valid_to.map(|d| d.to_string()),
+        office_hours: u.office_hours.clone(),
     }
 }
 
@@ -92,6 +95,8 @@ pub struct CreateUnitRequest {
     /// First day in force, `YYYY-MM-DD`; today by default.
     pub valid_from: Option<String>,
     pub address: Option<String>,
+    /// Office hours, e.g. `07:30-11:30,13:30-17:00`; the default when omitted.
+    pub office_hours: Option<String>,
 }
 
 /// Creates a unit under `parent`. Needs the `unit_manage` permission on the parent.
@@ -123,6 +128,7 @@ pub async fn create(
             parent_code: Some(req.parent.clone()),
             valid_from,
             address: req.address,
+            office_hours: req.office_hours,
         },
     )
     .await?;
@@ -183,6 +189,38 @@ pub async fn close(
         },
     )
     .await?;
+    let all = list_units(&st.app, None).await?;
+    let codes: HashMap<_, _> = all.iter().map(|u| (u.id, u.code.clone())).collect();
+    Ok(Json(to_dto(&row, &codes)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OfficeHoursRequest {
+    /// e.g. `07:30-11:30,13:30-17:00`; null restores the default (07:00-11:30, 13:30-17:00).
+    pub office_hours: Option<String>,
+}
+
+/// Sets a unit's office hours (working-hour limits of its cases count them).
+#[utoipa::path(
+    put, path = "/units/{code}/office-hours", tag = "units",
+    params(("code" = String, Path, description = "Agency code")),
+    request_body = OfficeHoursRequest,
+    responses(
+        (status = 200, body = UnitDto),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn set_office_hours(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(req): Json<OfficeHoursRequest>,
+) -> WebResult<Json<UnitDto>> {
+    let actor = ctx.user()?;
+    let row =
+        congso_app::units::set_office_hours(&st.app, actor, &code, req.office_hours.as_deref())
+            .await?;
     let all = list_units(&st.app, None).await?;
     let codes: HashMap<_, _> = all.iter().map(|u| (u.id, u.code.clone())).collect();
     Ok(Json(to_dto(&row, &codes)))

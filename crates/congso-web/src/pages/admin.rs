@@ -340,6 +340,7 @@ pub async fn units_create(
             parent_code: Some(form.parent_code.clone()),
             valid_from: None,
             address: None,
+            office_hours: None,
         },
     )
     .await;

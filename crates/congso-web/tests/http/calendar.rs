@@ -116,3 +116,19 @@ http_test!(async fn the_administrator_edits_a_year_with_the_form(app) {
     c.login("congdan", PW).await;
     assert_eq!(c.get("/quan-tri/lich").await.status, StatusCode::FORBIDDEN);
 });
+
+http_test!(async fn working_hours_follow_the_unit_office_hours(app) {
+    let admin = app.token("admin").await;
+    // Default hours: 16:00 + 2 working hours = 07:00 + 1 h next day = 08:00.
+    let d = app.api(Method::GET, "/api/v1/calendar/due?from=2026-03-02T16:00&working_hours=2&unit=000.00.21.H57", None, None).await.json();
+    assert_eq!(d["due"], "2026-03-03T08:00");
+    let r = app.api(Method::PUT, "/api/v1/units/000.00.21.H57/office-hours", Some(&admin), Some(json!({"office_hours": "07:30-11:30,13:30-17:00"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["office_hours"], "07:30-11:30,13:30-17:00");
+    let d = app.api(Method::GET, "/api/v1/calendar/due?from=2026-03-02T16:00&working_hours=2&unit=000.00.21.H57", None, None).await.json();
+    assert_eq!(d["due"], "2026-03-03T08:30", "the ward opens at 07:30");
+    let bad = app.api(Method::PUT, "/api/v1/units/000.00.21.H57/office-hours", Some(&admin), Some(json!({"office_hours": "17:00-07:00"}))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let denied = app.api(Method::PUT, "/api/v1/units/000.00.21.H57/office-hours", Some(&app.token("lanhdao.so").await), Some(json!({"office_hours": null}))).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+});
