@@ -128,6 +128,10 @@ pub const COMMUNES: &[&str] = &[
     "A Lưới 5",
 ];
 
+/// The demo catalogue: real procedures handled by Huế's departments and communes (see
+/// `data/demo-procedures.json`; checked by `scripts/check_procedures.py`).
+pub const DEMO_PROCEDURES: &str = include_str!("../data/demo-procedures.json");
+
 /// One demo login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoLogin {
@@ -266,6 +270,9 @@ pub async fn seed(app: &App, password: Option<&str>) -> AppResult<Option<Vec<Dem
         )
         .await?;
     }
+    let specs: Vec<congso_domain::procedure::ProcedureSpec> =
+        serde_json::from_str(DEMO_PROCEDURES).map_err(crate::AppError::internal)?;
+    crate::catalogue::import(app, &system, specs, &|_, _| {}).await?;
     let mut logins = vec![];
     for (username, full_name, role, unit) in DEMO_USERS {
         let pw = password

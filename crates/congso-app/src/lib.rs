@@ -7,6 +7,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalogue;
 pub mod clock;
 pub mod demo;
 pub mod error;

@@ -45,6 +45,12 @@ pub enum ErrorCode {
     InvalidEmail,
     InvalidPhone,
     InvalidCccd,
+    ProcedureNotFound,
+    InvalidProcedure,
+    ImportFailed,
+    ProcedureCodeTaken,
+    NothingToPublish,
+    ProcedureRepealed,
 }
 
 impl ErrorCode {
@@ -79,6 +85,12 @@ impl ErrorCode {
         ErrorCode::InvalidEmail,
         ErrorCode::InvalidPhone,
         ErrorCode::InvalidCccd,
+        ErrorCode::ProcedureNotFound,
+        ErrorCode::InvalidProcedure,
+        ErrorCode::ImportFailed,
+        ErrorCode::ProcedureCodeTaken,
+        ErrorCode::NothingToPublish,
+        ErrorCode::ProcedureRepealed,
     ];
 
     /// The stable wire name.
@@ -113,6 +125,12 @@ impl ErrorCode {
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::InvalidPhone => "invalid_phone",
             ErrorCode::InvalidCccd => "invalid_cccd",
+            ErrorCode::ProcedureNotFound => "procedure_not_found",
+            ErrorCode::InvalidProcedure => "invalid_procedure",
+            ErrorCode::ImportFailed => "import_failed",
+            ErrorCode::ProcedureCodeTaken => "procedure_code_taken",
+            ErrorCode::NothingToPublish => "nothing_to_publish",
+            ErrorCode::ProcedureRepealed => "procedure_repealed",
         }
     }
 
@@ -120,7 +138,10 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Internal => 500,
-            ErrorCode::NotFound | ErrorCode::UnitNotFound | ErrorCode::UserNotFound => 404,
+            ErrorCode::NotFound
+            | ErrorCode::UnitNotFound
+            | ErrorCode::UserNotFound
+            | ErrorCode::ProcedureNotFound => 404,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken => 401,
@@ -131,7 +152,10 @@ impl ErrorCode {
             | ErrorCode::UsernameTaken
             | ErrorCode::UnitCodeTaken
             | ErrorCode::UnitClosed
-            | ErrorCode::UnitHasChildren => 409,
+            | ErrorCode::UnitHasChildren
+            | ErrorCode::ProcedureCodeTaken
+            | ErrorCode::NothingToPublish
+            | ErrorCode::ProcedureRepealed => 409,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidUsername
             | ErrorCode::WeakPassword
@@ -143,7 +167,9 @@ impl ErrorCode {
             | ErrorCode::InvalidCalendar
             | ErrorCode::InvalidEmail
             | ErrorCode::InvalidPhone
-            | ErrorCode::InvalidCccd => 400,
+            | ErrorCode::InvalidCccd
+            | ErrorCode::InvalidProcedure
+            | ErrorCode::ImportFailed => 400,
         }
     }
 
@@ -267,6 +293,29 @@ impl ErrorCode {
                 "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0, hoặc +84).",
                 "The phone number is not valid (10 digits starting with 0, or +84).",
             ),
+            ErrorCode::ProcedureNotFound => (
+                "Không tìm thấy thủ tục hành chính với mã đã cho.",
+                "No administrative procedure with this code.",
+            ),
+            ErrorCode::InvalidProcedure => (
+                "Thông tin thủ tục chưa đầy đủ hoặc không hợp lệ.",
+                "The procedure is incomplete or invalid.",
+            ),
+            ErrorCode::ImportFailed => (
+                "Tệp nhập không hợp lệ; chưa có dữ liệu nào được ghi. Hãy sửa dòng được chỉ ra rồi nhập lại.",
+                "The import file is invalid; nothing was written. Fix the row shown and import again.",
+            ),
+            ErrorCode::ProcedureCodeTaken => (
+                "Mã thủ tục này đã có trong danh mục.",
+                "This procedure code is already in the catalogue.",
+            ),
+            ErrorCode::NothingToPublish => (
+                "Thủ tục không có phiên bản dự thảo nào để công bố.",
+                "The procedure has no draft version to publish.",
+            ),
+            ErrorCode::ProcedureRepealed => {
+                ("Thủ tục đã bị bãi bỏ.", "The procedure has been repealed.")
+            }
             ErrorCode::InvalidCccd => (
                 "Số căn cước công dân phải gồm đúng 12 chữ số, bắt đầu bằng mã tỉnh hợp lệ.",
                 "A citizen identity number has exactly 12 digits and starts with a valid province code.",

@@ -5,6 +5,7 @@
 pub mod error;
 pub mod lang;
 pub mod newtypes;
+pub mod procedure;
 pub mod role;
 pub mod time_vn;
 pub mod unit;

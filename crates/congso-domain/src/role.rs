@@ -54,6 +54,8 @@ pub enum Permission {
     Direct,
     /// See reports and dashboards of the unit.
     ReportView,
+    /// Create, edit, publish and repeal procedures in the catalogue.
+    CatalogueManage,
 }
 
 impl Role {
@@ -147,6 +149,7 @@ impl Role {
                 UserManage,
                 AuditRead,
                 CalendarManage,
+                CatalogueManage,
                 ReportView,
             ],
         }

@@ -53,6 +53,7 @@ use crate::error::WebError;
         (name = "units", description = "Organisation units (temporal)"),
         (name = "users", description = "Users and roles"),
         (name = "calendar", description = "The legal calendar: lunar dates, days off, deadlines"),
+        (name = "procedures", description = "The administrative procedure catalogue"),
     )
 )]
 struct ApiDoc;
@@ -82,6 +83,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::calendar::off_days))
         .routes(routes!(api::calendar::put_year, api::calendar::delete_year))
         .routes(routes!(api::calendar::put_rules))
+        .routes(routes!(api::procedures::search, api::procedures::create))
+        .routes(routes!(api::procedures::disclosure))
+        .routes(routes!(api::procedures::get, api::procedures::edit))
+        .routes(routes!(api::procedures::publish))
+        .routes(routes!(api::procedures::repeal))
 }
 
 /// The API router and its OpenAPI document.
@@ -214,6 +220,9 @@ pub fn router(state: AppState) -> Router {
             get(pages::admin::units).post(pages::admin::units_create),
         )
         .route("/lich-lam-viec", get(pages::calendar::public_calendar))
+        .route("/thu-tuc", get(pages::procedures::search_page))
+        .route("/thu-tuc/danh-muc", get(pages::procedures::directory))
+        .route("/thu-tuc/{code}", get(pages::procedures::detail))
         .route(
             "/quan-tri/lich",
             get(pages::calendar::admin_calendar).post(pages::calendar::admin_calendar_save),

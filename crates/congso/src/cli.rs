@@ -54,10 +54,28 @@ pub enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Import data from a file (all or nothing).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export data to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// The legal calendar: lunar dates, deadlines, days off (from the database with --database,
     /// else the shipped data).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// The procedure catalogue from FILE.json or FILE.xlsx (nothing is written if any row is bad).
+    Procedures { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The procedure catalogue (current versions, not repealed) to FILE.json or FILE.xlsx.
+    Procedures { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -328,10 +346,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{token}");
             ExitCode::SUCCESS
         }
+        Command::Import(ImportCommand::Procedures { file }) => {
+            let ext = extension(&file)?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let specs = congso_app::catalogue::parse_file(&bytes, &ext)
+                .map_err(|e| user_error(e.into()))?;
+            eprintln!(
+                "Kiểm tra {} thủ tục / checking {} procedures…",
+                specs.len(),
+                specs.len()
+            );
+            let progress = |done: usize, total: usize| {
+                let pct = (done * 100).checked_div(total).unwrap_or(100);
+                let bar = "#".repeat(pct / 4);
+                eprint!("\r[{bar:<25}] {pct:>3}%  {done}/{total}");
+                if done == total {
+                    eprintln!();
+                }
+            };
+            let r = congso_app::catalogue::import(&app, &Actor::system(), specs, &progress)
+                .await
+                .map_err(user_error)?;
+            println!(
+                "ok: {} mới / created, {} cập nhật / updated, {} không đổi / unchanged",
+                r.created, r.updated, r.unchanged
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Export(ExportCommand::Procedures { file }) => {
+            let ext = extension(&file)?;
+            let specs = congso_app::catalogue::export(&app, false)
+                .await
+                .map_err(user_error)?;
+            let bytes = congso_app::catalogue::write_file(&specs, &ext).map_err(user_error)?;
+            std::fs::write(&file, bytes)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+            println!(
+                "ok: {} thủ tục / procedures → {}",
+                specs.len(),
+                file.display()
+            );
+            ExitCode::SUCCESS
+        }
         Command::Serve(_) | Command::Config(_) | Command::Calendar(_) => ExitCode::SUCCESS,
     };
     db.close().await;
     Ok(code)
+}
+
+fn extension(file: &std::path::Path) -> anyhow::Result<String> {
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
+        Some(e) if e == "json" || e == "xlsx" => Ok(e),
+        _ => {
+            anyhow::bail!("tệp phải có đuôi .json hoặc .xlsx / the file must end in .json or .xlsx")
+        }
+    }
 }
 
 /// A use-case error as a console message: Vietnamese, then English, with the code.

@@ -38,6 +38,11 @@ async fn columns(db: &Db) -> BTreeMap<String, BTreeSet<String>> {
     };
     let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (t, c) in rows {
+        // Backend-specific by design: PostgreSQL's generated full-text vector (SQLite uses the
+        // FTS5 virtual table procedure_fts, excluded above).
+        if (t.as_str(), c.as_str()) == ("procedures", "search_tsv") {
+            continue;
+        }
         map.entry(t).or_default().insert(c);
     }
     map

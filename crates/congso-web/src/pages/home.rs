@@ -21,7 +21,7 @@ pub struct HomePage {
 
 /// The parts of the portal. A part gets a link once its pages exist.
 const PARTS: &[(&str, &str, Option<&str>)] = &[
-    ("part-procedures", "part-procedures-desc", None),
+    ("part-procedures", "part-procedures-desc", Some("/thu-tuc")),
     ("part-online", "part-online-desc", None),
     ("part-track", "part-track-desc", None),
     ("part-onestop", "part-onestop-desc", None),

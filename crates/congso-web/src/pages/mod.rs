@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod calendar;
 pub mod home;
+pub mod procedures;
 pub mod workspace;
 
 use askama::Template;

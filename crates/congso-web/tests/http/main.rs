@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod auth;
 mod calendar;
+mod catalogue;
 mod openapi;
 mod pages;
 mod permissions;
