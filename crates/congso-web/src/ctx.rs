@@ -200,7 +200,12 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, st.web.max_body_bytes).await {
+    let limit = if content_type.starts_with("multipart/form-data") {
+        st.web.max_upload_bytes
+    } else {
+        st.web.max_body_bytes
+    };
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => return error_response(ErrorCode::PayloadTooLarge, None, None),
     };

@@ -227,6 +227,33 @@ pub fn router(state: AppState) -> Router {
             "/quan-tri/lich",
             get(pages::calendar::admin_calendar).post(pages::calendar::admin_calendar_save),
         )
+        .route("/quan-tri/thu-tuc", get(pages::admin_procedures::list))
+        .route(
+            "/quan-tri/thu-tuc/moi",
+            get(pages::admin_procedures::new_form).post(pages::admin_procedures::create),
+        )
+        .route(
+            "/quan-tri/thu-tuc/nhap",
+            post(pages::admin_procedures::import).layer(axum::extract::DefaultBodyLimit::max(
+                state.web.max_upload_bytes,
+            )),
+        )
+        .route(
+            "/quan-tri/thu-tuc/{file}",
+            get(pages::admin_procedures::export),
+        )
+        .route(
+            "/quan-tri/thu-tuc/{code}/sua",
+            get(pages::admin_procedures::edit_form).post(pages::admin_procedures::edit),
+        )
+        .route(
+            "/quan-tri/thu-tuc/{code}/cong-bo",
+            post(pages::admin_procedures::publish),
+        )
+        .route(
+            "/quan-tri/thu-tuc/{code}/bai-bo",
+            post(pages::admin_procedures::repeal),
+        )
         .route("/static/{*path}", get(static_asset))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))

@@ -2,6 +2,7 @@
 //! [`Page`]. Pages work without JavaScript.
 
 pub mod admin;
+pub mod admin_procedures;
 pub mod auth;
 pub mod calendar;
 pub mod home;

@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod calendar;
 mod catalogue;
+mod catalogue_pages;
 mod openapi;
 mod pages;
 mod permissions;
