@@ -8,11 +8,13 @@
 //! one is left alone.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration as StdDuration, Instant};
 
 use congso_db::repo::procedures::{
     self as repo, Hit, ProcRow, SearchParams, TextQuery, VersionRow,
 };
-use congso_db::repo::units;
+use congso_db::repo::{settings, units};
 use congso_db::{Ts, Tx};
 use congso_domain::procedure::{ProcedureSpec, SpecError};
 use congso_domain::{ErrorCode, Permission};
@@ -51,22 +53,86 @@ pub struct SearchResult {
     pub per_page: i64,
 }
 
-/// Prepares the text query: folded tokens and the phrases used for ranking.
+/// Prepares the text query: folded and exact-accent tokens and the phrases used for ranking.
 pub fn text_query(q: &str, prefix: bool) -> Option<TextQuery> {
-    let tokens = congso_text::tokens(q);
+    let tokens: Vec<String> = congso_text::tokens(q).into_iter().take(16).collect();
     if tokens.is_empty() {
         return None;
     }
+    let exact_tokens: Vec<String> = congso_text::exact_phrase(q)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .map(str::to_owned)
+        .collect();
+    let end = if prefix { "" } else { " " };
     Some(TextQuery {
-        phrase_folded: format!(" {} ", tokens.join(" ")),
-        phrase_exact: format!(" {} ", congso_text::exact_phrase(q)),
-        tokens: tokens.into_iter().take(16).collect(),
+        phrase_folded: format!(" {}{end}", tokens.join(" ")),
+        phrase_exact: format!(" {}{end}", exact_tokens.join(" ")),
+        has_marks: exact_tokens.join(" ") != tokens.join(" "),
+        exact_tokens,
+        tokens,
         prefix_last: prefix,
     })
 }
 
 fn bad(field: &str, value: &str) -> AppError {
     AppError::new(ErrorCode::InvalidInput).with_detail(format!("{field}={value}"))
+}
+
+/// Public searches are cached per server (popular queries repeat); the cache is emptied when this
+/// server changes the catalogue, and when the `catalogue_version` setting shows another server
+/// did (checked at most every few seconds).
+#[derive(Default)]
+pub struct SearchCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    version: String,
+    checked: Option<Instant>,
+    entries: HashMap<String, SearchResult>,
+}
+
+const CACHE_RECHECK: StdDuration = StdDuration::from_secs(5);
+const CACHE_CAPACITY: usize = 2000;
+const VERSION_KEY: &str = "catalogue_version";
+
+impl SearchCache {
+    fn get(&self, key: &str) -> Option<SearchResult> {
+        let inner = self.inner.lock().ok()?;
+        inner.checked.filter(|c| c.elapsed() < CACHE_RECHECK)?;
+        inner.entries.get(key).cloned()
+    }
+
+    fn put(&self, version: String, key: String, value: SearchResult) {
+        if let Ok(mut inner) = self.inner.lock() {
+            if inner.version != version {
+                inner.entries.clear();
+                inner.version = version;
+            }
+            if inner.entries.len() >= CACHE_CAPACITY {
+                inner.entries.clear();
+            }
+            inner.checked = Some(Instant::now());
+            inner.entries.insert(key, value);
+        }
+    }
+
+    /// Forgets everything (after a change on this server).
+    pub fn clear(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.entries.clear();
+            inner.checked = None;
+        }
+    }
+}
+
+/// Marks the catalogue as changed: other servers drop their cached searches.
+async fn bump_version(tx: &mut Tx, now: Ts) -> AppResult<()> {
+    settings::put(tx, VERSION_KEY, &congso_domain::new_id().to_string(), now).await?;
+    Ok(())
 }
 
 /// Searches the catalogue.
@@ -96,19 +162,35 @@ pub async fn search(app: &App, s: &Search) -> AppResult<SearchResult> {
     {
         return Err(bad("online", o));
     }
+    let text = s.q.as_deref().and_then(|q| text_query(q, s.prefix));
+    let unit = clean(&s.unit);
+    let field = clean(&s.field);
+    let key = format!(
+        "{:?}|{field:?}|{level:?}|{unit:?}|{online:?}|{page}|{per_page}",
+        text.as_ref()
+            .map(|t| (&t.tokens, &t.exact_tokens, t.prefix_last)),
+    );
+    if !s.include_unpublished
+        && let Some(hit) = app.catalogue.get(&key)
+    {
+        return Ok(hit);
+    }
     let mut tx = app.db.begin_read().await?;
-    let unit_id = match clean(&s.unit) {
+    let version = settings::get(&mut tx, VERSION_KEY)
+        .await?
+        .unwrap_or_default();
+    let unit_id = match &unit {
         Some(code) => Some(
-            units::by_code_on(&mut tx, &code, app.today())
+            units::by_code_on(&mut tx, code, app.today())
                 .await?
-                .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code))?
+                .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?
                 .id,
         ),
         None => None,
     };
     let params = SearchParams {
-        text: s.q.as_deref().and_then(|q| text_query(q, s.prefix)),
-        field: clean(&s.field),
+        text,
+        field,
         level,
         unit_id,
         online,
@@ -118,12 +200,16 @@ pub async fn search(app: &App, s: &Search) -> AppResult<SearchResult> {
     };
     let (items, total) = repo::search(&mut tx, &params).await?;
     tx.commit().await?;
-    Ok(SearchResult {
+    let result = SearchResult {
         total,
         items,
         page,
         per_page,
-    })
+    };
+    if !s.include_unpublished {
+        app.catalogue.put(version, key, result.clone());
+    }
+    Ok(result)
 }
 
 /// A procedure with one of its versions' content.
@@ -286,7 +372,9 @@ pub async fn create(app: &App, actor: &Actor, spec: ProcedureSpec) -> AppResult<
         now,
     )
     .await?;
+    bump_version(&mut tx, now).await?;
     tx.commit().await?;
+    app.catalogue.clear();
     Ok(row)
 }
 
@@ -372,7 +460,9 @@ pub async fn edit(app: &App, actor: &Actor, code: &str, spec: ProcedureSpec) -> 
         now,
     )
     .await?;
+    bump_version(&mut tx, now).await?;
     tx.commit().await?;
+    app.catalogue.clear();
     Ok(draft)
 }
 
@@ -414,7 +504,9 @@ pub async fn publish(app: &App, actor: &Actor, code: &str) -> AppResult<i64> {
         now,
     )
     .await?;
+    bump_version(&mut tx, now).await?;
     tx.commit().await?;
+    app.catalogue.clear();
     Ok(v)
 }
 
@@ -444,7 +536,9 @@ pub async fn repeal(app: &App, actor: &Actor, code: &str, note: Option<String>) 
         now,
     )
     .await?;
+    bump_version(&mut tx, now).await?;
     tx.commit().await?;
+    app.catalogue.clear();
     Ok(())
 }
 
@@ -617,7 +711,9 @@ pub async fn import(
             progress(i + 1, total);
         }
     }
+    bump_version(&mut tx, now).await?;
     tx.commit().await?;
+    app.catalogue.clear();
     Ok(report)
 }
 
@@ -841,8 +937,13 @@ mod tests {
     fn text_queries_fold_and_pad() {
         let q = text_query("Đăng ký KHAI SINH", false).expect("query");
         assert_eq!(q.tokens, ["dang", "ky", "khai", "sinh"]);
+        assert_eq!(q.exact_tokens, ["đăng", "ký", "khai", "sinh"]);
         assert_eq!(q.phrase_folded, " dang ky khai sinh ");
         assert_eq!(q.phrase_exact, " đăng ký khai sinh ");
+        assert!(q.has_marks);
+        let typing = text_query("dang ky khai si", true).expect("query");
+        assert_eq!(typing.phrase_folded, " dang ky khai si");
+        assert!(!typing.has_marks);
         assert!(text_query(" ,;- ", false).is_none());
     }
 }

@@ -57,6 +57,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     /// This server's copy of the legal calendar.
     pub calendar: Arc<calendar::CalendarCache>,
+    /// This server's cache of public catalogue searches.
+    pub catalogue: Arc<catalogue::SearchCache>,
 }
 
 impl App {
@@ -66,6 +68,7 @@ impl App {
             clock,
             config: Arc::new(config),
             calendar: Arc::default(),
+            catalogue: Arc::default(),
         }
     }
 

@@ -138,17 +138,21 @@ pub async fn context(State(st): State<AppState>, mut req: Request, next: Next) -
             }
         }
         let binding = match binding {
-            Some(b) => b,
+            Some(b) => Some(b),
             None => match cookies::get(headers, cookies::ANON) {
-                Some(anon) => anon,
+                Some(anon) => Some(anon),
+                // API clients never submit forms: no anonymous cookie for them.
+                None if is_api_path(&ctx.path) => None,
                 None => {
                     let anon = congso_app::secrets::random_token();
                     set_cookies.push(cookies::set(cookies::ANON, &anon, None, secure));
-                    anon
+                    Some(anon)
                 }
             },
         };
-        ctx.csrf_token = csrf_token(&st.key, &binding);
+        if let Some(binding) = binding {
+            ctx.csrf_token = csrf_token(&st.key, &binding);
+        }
     }
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;

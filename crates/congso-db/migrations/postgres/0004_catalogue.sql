@@ -38,9 +38,9 @@ CREATE TABLE procedures (
     ) STORED
 );
 CREATE UNIQUE INDEX procedures_code ON procedures(code);
-CREATE INDEX procedures_field ON procedures(field_code, name);
+CREATE INDEX procedures_browse ON procedures(status, name_folded);
+CREATE INDEX procedures_field ON procedures(status, field_code, name_folded);
 CREATE INDEX procedures_unit ON procedures(unit_id);
-CREATE INDEX procedures_status ON procedures(status, field_code);
 CREATE INDEX procedures_search ON procedures USING GIN (search_tsv);
 
 CREATE TABLE procedure_versions (

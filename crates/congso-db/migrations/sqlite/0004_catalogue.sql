@@ -34,9 +34,9 @@ CREATE TABLE procedures (
     updated_at         INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX procedures_code ON procedures(code);
-CREATE INDEX procedures_field ON procedures(field_code, name);
+CREATE INDEX procedures_browse ON procedures(status, name_folded);
+CREATE INDEX procedures_field ON procedures(status, field_code, name_folded);
 CREATE INDEX procedures_unit ON procedures(unit_id);
-CREATE INDEX procedures_status ON procedures(status, field_code);
 
 CREATE TABLE procedure_versions (
     id           BLOB PRIMARY KEY NOT NULL,
@@ -51,6 +51,11 @@ CREATE TABLE procedure_versions (
 );
 CREATE UNIQUE INDEX procedure_versions_procedure_version ON procedure_versions(procedure_id, version);
 
--- Full-text index over the folded text (SQLite only; PostgreSQL uses a generated tsvector).
--- rowid = procedures.rowid; kept in step by the application (no triggers).
-CREATE VIRTUAL TABLE procedure_fts USING fts5(name_folded, text_folded, tokenize = 'unicode61 remove_diacritics 0');
+-- Full-text indexes (SQLite only; PostgreSQL uses a generated tsvector), kept in step by the
+-- application (no triggers), for published procedures only. rowid = (characters in the name << 32)
+-- | procedures.rowid, so FTS5 returns matches shortest name first and a page needs no sort.
+-- `procedure_names_fts` holds the names alone (small posting lists for the name tiers);
+-- `procedure_fts` the whole folded text. `tags` holds the filter values as tokens (level, online
+-- level, field, unit) so filtered counts stay inside the index.
+CREATE VIRTUAL TABLE procedure_names_fts USING fts5(name_folded, name_exact, tags, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE procedure_fts USING fts5(body, tags, tokenize = 'unicode61 remove_diacritics 0');

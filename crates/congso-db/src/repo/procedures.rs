@@ -1,11 +1,11 @@
 //! The procedure catalogue: current state (`procedures`), versions, fields, and search.
 //!
-//! Search runs on folded text (see `congso_text`): SQLite's FTS5 table `procedure_fts` (rowid =
-//! `procedures.rowid`, maintained here) or PostgreSQL's generated `search_tsv` with a GIN index.
-//! Ranking, the same on both: the query phrase in the name with its accents, then in the folded
-//! name, then in the other text (accents, folded), then the rest; within a tier, names equal to
-//! or starting with the phrase first (ignoring a leading "Thủ tục"), then shorter names (the
-//! closest match), then the engine's relevance.
+//! Search runs on folded text (see `congso_text`): SQLite's FTS5 table `procedure_fts`
+//! (maintained here) or PostgreSQL's generated `search_tsv` with a GIN index. Ranking, the same on
+//! both backends, in tiers: (1) the query phrase in the name with the same accents — only when the
+//! query has accents; (2) the phrase in the folded name; (3) the phrase elsewhere in the text;
+//! (4) all the words, not as a phrase. Within a tier the shortest name (the closest match) comes
+//! first, then the oldest entry.
 
 use serde::Serialize;
 use time::Date;
@@ -83,26 +83,39 @@ pub struct Hit {
 pub struct TextQuery {
     /// Folded tokens (letters and digits only).
     pub tokens: Vec<String>,
-    /// ` folded phrase ` (padded with spaces for whole-word matching).
+    /// Exact-accent tokens (lowercase, NFC).
+    pub exact_tokens: Vec<String>,
+    /// ` folded phrase ` padded with spaces for whole-word containment (no trailing space when
+    /// the last word is a prefix).
     pub phrase_folded: String,
-    /// ` exact phrase ` with accents.
+    /// ` exact phrase `, the same way.
     pub phrase_exact: String,
+    /// Whether the query carries diacritics (then exact-accent name matches rank first).
+    pub has_marks: bool,
     /// Treat the last token as a prefix (search as you type).
     pub prefix_last: bool,
 }
 
+fn quote(t: &str) -> String {
+    format!("\"{}\"", t.replace('"', "\"\""))
+}
+
 impl TextQuery {
-    fn fts5(&self) -> String {
+    fn fts_phrase(&self, tokens: &[String]) -> String {
+        let p = quote(&tokens.join(" "));
+        if self.prefix_last { format!("{p}*") } else { p }
+    }
+
+    fn fts_all(&self) -> String {
         let n = self.tokens.len();
         self.tokens
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let t = t.replace('"', "\"\"");
                 if self.prefix_last && i + 1 == n {
-                    format!("\"{t}\"*")
+                    format!("{}*", quote(t))
                 } else {
-                    format!("\"{t}\"")
+                    quote(t)
                 }
             })
             .collect::<Vec<_>>()
@@ -164,24 +177,6 @@ macro_rules! filters {
     };
 }
 
-const SQLITE_SEARCH: &str = concat!(
-    "SELECT ",
-    hit_cols!(),
-    " FROM procedure_fts JOIN procedures p ON p.rowid = procedure_fts.rowid ",
-    "JOIN fields f ON f.code = p.field_code JOIN units u ON u.id = p.unit_id ",
-    "WHERE procedure_fts MATCH $1",
-    filters!(),
-    "ORDER BY CASE WHEN instr(p.name_exact, $7) > 0 THEN 0 WHEN instr(p.name_folded, $8) > 0 THEN 1 ",
-    "WHEN instr(p.text_exact, $7) > 0 THEN 2 WHEN instr(p.text_folded, $8) > 0 THEN 3 ELSE 4 END, ",
-    "CASE WHEN p.name_folded = $8 OR p.name_folded = ' thu tuc' || $8 THEN 0 ",
-    "WHEN instr(p.name_folded, $8) = 1 OR instr(p.name_folded, ' thu tuc' || $8) = 1 THEN 1 ELSE 2 END, ",
-    "length(p.name), bm25(procedure_fts, 10.0, 1.0), p.code LIMIT $9 OFFSET $10"
-);
-const SQLITE_COUNT: &str = concat!(
-    "SELECT COUNT(*) FROM procedure_fts JOIN procedures p ON p.rowid = procedure_fts.rowid ",
-    "WHERE procedure_fts MATCH $1",
-    filters!()
-);
 const PG_SEARCH: &str = concat!(
     "SELECT ",
     hit_cols!(),
@@ -189,11 +184,8 @@ const PG_SEARCH: &str = concat!(
     "JOIN fields f ON f.code = p.field_code JOIN units u ON u.id = p.unit_id ",
     "WHERE p.search_tsv @@ to_tsquery('simple', $1)",
     filters!(),
-    "ORDER BY CASE WHEN strpos(p.name_exact, $7) > 0 THEN 0 WHEN strpos(p.name_folded, $8) > 0 THEN 1 ",
-    "WHEN strpos(p.text_exact, $7) > 0 THEN 2 WHEN strpos(p.text_folded, $8) > 0 THEN 3 ELSE 4 END, ",
-    "CASE WHEN p.name_folded = $8 OR p.name_folded = ' thu tuc' || $8 THEN 0 ",
-    "WHEN strpos(p.name_folded, $8) = 1 OR strpos(p.name_folded, ' thu tuc' || $8) = 1 THEN 1 ELSE 2 END, ",
-    "length(p.name), ts_rank(p.search_tsv, to_tsquery('simple', $1)) DESC, p.code LIMIT $9 OFFSET $10"
+    "ORDER BY CASE WHEN $11 AND strpos(p.name_exact, $7) > 0 THEN 0 WHEN strpos(p.name_folded, $8) > 0 THEN 1 ",
+    "WHEN strpos(p.text_folded, $8) > 0 THEN 2 ELSE 3 END, length(p.name), p.id LIMIT $9 OFFSET $10"
 );
 const PG_COUNT: &str = concat!(
     "SELECT COUNT(*) FROM procedures p WHERE p.search_tsv @@ to_tsquery('simple', $1)",
@@ -204,55 +196,299 @@ const LIST: &str = concat!(
     hit_cols!(),
     " FROM procedures p ",
     "JOIN fields f ON f.code = p.field_code JOIN units u ON u.id = p.unit_id ",
-    "WHERE ($1 IS NULL OR $1 = '')",
+    "WHERE $1 = ''",
     filters!(),
-    "ORDER BY f.name, p.name, p.code LIMIT $9 OFFSET $10"
+    "ORDER BY p.name_folded, p.code LIMIT $9 OFFSET $10"
 );
 const LIST_COUNT: &str = concat!(
-    "SELECT COUNT(*) FROM procedures p WHERE ($1 IS NULL OR $1 = '')",
+    "SELECT COUNT(*) FROM procedures p WHERE $1 = ''",
     filters!()
 );
+const SQLITE_HITS: &str = concat!(
+    "SELECT ",
+    hit_cols!(),
+    ", p.rowid AS rid FROM procedures p ",
+    "JOIN fields f ON f.code = p.field_code JOIN units u ON u.id = p.unit_id ",
+    "WHERE p.rowid IN (SELECT value FROM json_each($1))"
+);
 
-/// Searches (or lists, without text) and returns one page of hits with the total.
-pub async fn search(tx: &mut Tx, s: &SearchParams) -> DbResult<(Vec<Hit>, i64)> {
-    let (sql, count_sql, q, exact, folded) = match (&s.text, &*tx) {
-        (Some(t), Tx::Sqlite(_)) if !t.tokens.is_empty() => (
-            SQLITE_SEARCH,
-            SQLITE_COUNT,
-            t.fts5(),
-            t.phrase_exact.clone(),
-            t.phrase_folded.clone(),
-        ),
-        (Some(t), Tx::Postgres(_)) if !t.tokens.is_empty() => (
-            PG_SEARCH,
-            PG_COUNT,
-            t.tsquery(),
-            t.phrase_exact.clone(),
-            t.phrase_folded.clone(),
-        ),
-        _ => (
-            LIST,
-            LIST_COUNT,
-            String::new(),
-            String::new(),
-            String::new(),
-        ),
+/// A filter value as an FTS token: lowercase letters and digits only.
+fn tag_token(prefix: &str, value: &str) -> String {
+    let v: String = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    format!("{prefix}{v}")
+}
+
+/// The `tags` column of a procedure's FTS row.
+fn tags_of(p: &ProcRow) -> String {
+    [
+        tag_token("lv", &p.level),
+        tag_token("on", &p.online),
+        tag_token("fd", &p.field_code),
+        tag_token("un", &p.unit_id.simple().to_string()),
+    ]
+    .join(" ")
+}
+
+/// The filters of a search as an FTS expression over `tags` (empty when there is none).
+fn fts_filters(s: &SearchParams) -> Vec<String> {
+    let tag = |t: String| format!("{{tags}} : {}", quote(&t));
+    let mut out = vec![];
+    if let Some(f) = &s.field {
+        out.push(tag(tag_token("fd", f)));
+    }
+    if let Some(l) = &s.level {
+        out.push(tag(tag_token("lv", l)));
+    }
+    if let Some(u) = s.unit_id {
+        out.push(tag(tag_token("un", &u.simple().to_string())));
+    }
+    match s.online.as_deref() {
+        Some("any") => out.push(format!(
+            "({} OR {})",
+            tag(tag_token("on", "full")),
+            tag(tag_token("on", "partial"))
+        )),
+        Some(o) => out.push(tag(tag_token("on", o))),
+        None => {}
+    }
+    out
+}
+
+fn and(parts: &[String]) -> String {
+    parts
+        .iter()
+        .map(|p| format!("({p})"))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The FTS rowid of a procedure: name length in the high bits, so matches come shortest first.
+fn fts_key(name: &str, rowid: i64) -> i64 {
+    ((name.chars().count().min(0x7fff_ffff) as i64) << 32) | (rowid & 0xffff_ffff)
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteHit {
+    #[sqlx(flatten)]
+    hit: Hit,
+    rid: i64,
+}
+
+/// SQLite: the ranking tiers as FTS5 queries, each returning rows shortest name first (the rowid
+/// order), evaluated one after the other until the page is full, so a page reads only the index
+/// entries it shows and nothing is sorted. Name tiers use the small names index.
+async fn sqlite_search(
+    conn: &mut sqlx::SqliteConnection,
+    text: &TextQuery,
+    s: &SearchParams,
+) -> DbResult<(Vec<Hit>, i64)> {
+    let filters = fts_filters(s);
+    let phrase = text.fts_phrase(&text.tokens);
+    let with = |q: String| {
+        let mut parts = filters.clone();
+        parts.push(q);
+        and(&parts)
     };
-    let hits = tx_run!(tx, |c| sqlx::query_as::<_, Hit>(sql)
-        .bind(&q)
+    let all = with(format!("{{body}} : {}", text.fts_all()));
+    // Tiers 1-2 (the phrase in the name) read the names index; tier 3 (the phrase in the text) and
+    // tier 4 (all the words) the full index. A tier is only read when the ones before it were read
+    // to the end, so its rows can be told apart from theirs in memory (no NOT queries). The last
+    // tier is "all the words": reading it also counts the total (a window function), so the
+    // match set is evaluated once.
+    const NAMES: &str = "SELECT rowid, 0 FROM procedure_names_fts WHERE procedure_names_fts MATCH $1 ORDER BY rowid LIMIT $2";
+    const FULL: &str =
+        "SELECT rowid, 0 FROM procedure_fts WHERE procedure_fts MATCH $1 ORDER BY rowid LIMIT $2";
+    const ALL: &str = "SELECT rowid, COUNT(*) OVER () FROM procedure_fts WHERE procedure_fts MATCH $1 ORDER BY rowid LIMIT $2";
+    let mut tiers: Vec<(&str, String)> = vec![];
+    if text.has_marks {
+        let exact = format!("{{name_exact}} : {}", text.fts_phrase(&text.exact_tokens));
+        tiers.push((NAMES, with(exact.clone())));
+        tiers.push((
+            NAMES,
+            with(format!("{{name_folded}} : {phrase} NOT {exact}")),
+        ));
+    } else {
+        tiers.push((NAMES, with(format!("{{name_folded}} : {phrase}"))));
+    }
+    if text.tokens.len() > 1 {
+        tiers.push((FULL, with(format!("{{body}} : {phrase}"))));
+    }
+    tiers.push((ALL, all.clone()));
+    let (mut skip, mut need) = (s.offset.max(0), s.limit.max(0));
+    let mut keys: Vec<i64> = vec![];
+    let mut total: Option<i64> = None;
+    // Every row of the tiers read so far (they were read to the end).
+    let mut earlier: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for (sql, q) in tiers {
+        if need == 0 {
+            break;
+        }
+        let window = (skip + need + earlier.len() as i64).max(1);
+        let rows: Vec<(i64, i64)> = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(&q)
+            .bind(window)
+            .fetch_all(&mut *conn)
+            .await?;
+        if sql == ALL {
+            total = Some(rows.first().map_or(0, |r| r.1));
+        }
+        let complete = (rows.len() as i64) < window;
+        let fresh: Vec<i64> = rows
+            .into_iter()
+            .map(|r| r.0)
+            .filter(|r| !earlier.contains(r))
+            .collect();
+        let got = fresh.len() as i64;
+        if got <= skip {
+            skip -= got;
+        } else {
+            let take: Vec<i64> = fresh
+                .iter()
+                .copied()
+                .skip(skip as usize)
+                .take(need as usize)
+                .collect();
+            need -= take.len() as i64;
+            skip = 0;
+            keys.extend(take);
+        }
+        if !complete {
+            break;
+        }
+        earlier.extend(fresh);
+    }
+    let total = match total {
+        Some(t) => t,
+        None => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM procedure_fts WHERE procedure_fts MATCH $1")
+                .bind(&all)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
+    let rowids: Vec<i64> = keys.iter().map(|k| k & 0xffff_ffff).collect();
+    if rowids.is_empty() {
+        return Ok((vec![], total));
+    }
+    let json = serde_json::to_string(&rowids).unwrap_or_else(|_| "[]".into());
+    let mut found: Vec<SqliteHit> = sqlx::query_as(SQLITE_HITS)
+        .bind(&json)
+        .fetch_all(&mut *conn)
+        .await?;
+    let pos: std::collections::HashMap<i64, usize> =
+        rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    found.sort_by_key(|h| pos.get(&h.rid).copied().unwrap_or(usize::MAX));
+    Ok((found.into_iter().map(|h| h.hit).collect(), total))
+}
+
+async fn pg_search(
+    conn: &mut sqlx::PgConnection,
+    text: &TextQuery,
+    s: &SearchParams,
+) -> DbResult<(Vec<Hit>, i64)> {
+    let hits = sqlx::query_as::<_, Hit>(PG_SEARCH)
+        .bind(text.tsquery())
         .bind(&s.field)
         .bind(&s.level)
         .bind(s.unit_id)
         .bind(&s.online)
         .bind(s.include_unpublished)
-        .bind(&exact)
-        .bind(&folded)
+        .bind(&text.phrase_exact)
+        .bind(&text.phrase_folded)
+        .bind(s.limit)
+        .bind(s.offset)
+        .bind(text.has_marks)
+        .fetch_all(&mut *conn)
+        .await?;
+    let total = sqlx::query_scalar::<_, i64>(PG_COUNT)
+        .bind(text.tsquery())
+        .bind(&s.field)
+        .bind(&s.level)
+        .bind(s.unit_id)
+        .bind(&s.online)
+        .bind(s.include_unpublished)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((hits, total))
+}
+
+const ADMIN_SEARCH: &str = concat!(
+    "SELECT ",
+    hit_cols!(),
+    " FROM procedures p ",
+    "JOIN fields f ON f.code = p.field_code JOIN units u ON u.id = p.unit_id ",
+    "WHERE (p.name_folded LIKE '%' || $1 || '%' OR lower(p.code) LIKE $1 || '%')",
+    filters!(),
+    "ORDER BY length(p.name), p.code LIMIT $9 OFFSET $10"
+);
+const ADMIN_COUNT: &str = concat!(
+    "SELECT COUNT(*) FROM procedures p WHERE (p.name_folded LIKE '%' || $1 || '%' OR lower(p.code) LIKE $1 || '%')",
+    filters!()
+);
+
+/// Administration search (drafts and repealed procedures included): the folded phrase in the
+/// name, or a code prefix; shortest names first.
+async fn admin_search(
+    tx: &mut Tx,
+    text: &TextQuery,
+    s: &SearchParams,
+) -> DbResult<(Vec<Hit>, i64)> {
+    let needle = text.tokens.join(" ");
+    let hits = tx_run!(tx, |c| sqlx::query_as::<_, Hit>(ADMIN_SEARCH)
+        .bind(&needle)
+        .bind(&s.field)
+        .bind(&s.level)
+        .bind(s.unit_id)
+        .bind(&s.online)
+        .bind(s.include_unpublished)
+        .bind("")
+        .bind("")
         .bind(s.limit)
         .bind(s.offset)
         .fetch_all(&mut *c)
         .await)?;
-    let total = tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(count_sql)
-        .bind(&q)
+    let total = tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(ADMIN_COUNT)
+        .bind(&needle)
+        .bind(&s.field)
+        .bind(&s.level)
+        .bind(s.unit_id)
+        .bind(&s.online)
+        .bind(s.include_unpublished)
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok((hits, total))
+}
+
+/// Searches (or lists, without text) and returns one page of hits with the total.
+pub async fn search(tx: &mut Tx, s: &SearchParams) -> DbResult<(Vec<Hit>, i64)> {
+    if let Some(text) = s.text.as_ref().filter(|t| !t.tokens.is_empty()) {
+        if s.include_unpublished {
+            return admin_search(tx, text, s).await;
+        }
+        return match tx {
+            Tx::Sqlite(t) => sqlite_search(t, text, s).await,
+            Tx::Postgres(t) => pg_search(t, text, s).await,
+        };
+    }
+    let hits = tx_run!(tx, |c| sqlx::query_as::<_, Hit>(LIST)
+        .bind("")
+        .bind(&s.field)
+        .bind(&s.level)
+        .bind(s.unit_id)
+        .bind(&s.online)
+        .bind(s.include_unpublished)
+        .bind("")
+        .bind("")
+        .bind(s.limit)
+        .bind(s.offset)
+        .fetch_all(&mut *c)
+        .await)?;
+    let total = tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(LIST_COUNT)
+        .bind("")
         .bind(&s.field)
         .bind(&s.level)
         .bind(s.unit_id)
@@ -342,11 +578,20 @@ pub async fn insert(tx: &mut Tx, p: &ProcRow) -> DbResult<()> {
     .await
     .map(|_| ())
     })?;
-    fts_sync(tx, p).await
+    fts_sync(tx, p, None).await
 }
 
 /// Overwrites the current state of a procedure (same id).
 pub async fn update(tx: &mut Tx, p: &ProcRow) -> DbResult<()> {
+    let old_name: Option<String> = match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_scalar("SELECT name FROM procedures WHERE id = $1")
+                .bind(p.id)
+                .fetch_optional(&mut **t)
+                .await?
+        }
+        Tx::Postgres(_) => None,
+    };
     tx_run!(tx, |c| {
         sqlx::query(
         "UPDATE procedures SET code = $2, unit_id = $3, status = $4, version = $5, draft_version = $6, name = $7, \
@@ -381,28 +626,48 @@ pub async fn update(tx: &mut Tx, p: &ProcRow) -> DbResult<()> {
     .await
     .map(|_| ())
     })?;
-    fts_sync(tx, p).await
+    fts_sync(tx, p, old_name.as_deref()).await
 }
 
-/// Keeps SQLite's FTS5 row in step with the procedure (PostgreSQL's vector is generated).
-async fn fts_sync(tx: &mut Tx, p: &ProcRow) -> DbResult<()> {
+/// Keeps SQLite's FTS5 row in step with the procedure (PostgreSQL's vector is generated). Only
+/// published procedures are indexed (the public search); administration search scans names.
+/// `old_name` is the name before the change (its key locates the old row).
+async fn fts_sync(tx: &mut Tx, p: &ProcRow, old_name: Option<&str>) -> DbResult<()> {
     if let Tx::Sqlite(t) = tx {
         let rowid: i64 = sqlx::query_scalar("SELECT rowid FROM procedures WHERE id = $1")
             .bind(p.id)
             .fetch_one(&mut **t)
             .await?;
-        sqlx::query("DELETE FROM procedure_fts WHERE rowid = $1")
-            .bind(rowid)
+        if let Some(old) = old_name {
+            for table in [
+                "DELETE FROM procedure_fts WHERE rowid = $1",
+                "DELETE FROM procedure_names_fts WHERE rowid = $1",
+            ] {
+                sqlx::query(table)
+                    .bind(fts_key(old, rowid))
+                    .execute(&mut **t)
+                    .await?;
+            }
+        }
+        if p.status != "published" {
+            return Ok(());
+        }
+        let key = fts_key(&p.name, rowid);
+        let tags = tags_of(p);
+        sqlx::query("INSERT INTO procedure_names_fts (rowid, name_folded, name_exact, tags) VALUES ($1, $2, $3, $4)")
+            .bind(key)
+            .bind(&p.name_folded)
+            .bind(&p.name_exact)
+            .bind(&tags)
             .execute(&mut **t)
             .await?;
-        sqlx::query(
-            "INSERT INTO procedure_fts (rowid, name_folded, text_folded) VALUES ($1, $2, $3)",
-        )
-        .bind(rowid)
-        .bind(&p.name_folded)
-        .bind(&p.text_folded)
-        .execute(&mut **t)
-        .await?;
+        // The separator keeps a phrase from running from the end of the name into the text.
+        sqlx::query("INSERT INTO procedure_fts (rowid, body, tags) VALUES ($1, $2, $3)")
+            .bind(key)
+            .bind(format!("{} zzzsep {}", p.name_folded, p.text_folded))
+            .bind(&tags)
+            .execute(&mut **t)
+            .await?;
     }
     Ok(())
 }
