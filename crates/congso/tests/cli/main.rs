@@ -2,5 +2,6 @@
 
 mod audit;
 mod calendar;
+mod catalogue;
 mod durability;
 mod support;
