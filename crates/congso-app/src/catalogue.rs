@@ -887,8 +887,8 @@ pub fn parse_file(bytes: &[u8], extension: &str) -> Result<Vec<ProcedureSpec>, I
                 })
                 .collect()
         }
-        "xlsx" => congso_docs::catalogue_xlsx::read(bytes).map_err(|e| match e {
-            congso_docs::catalogue_xlsx::XlsxError::Row {
+        "xlsx" => congso_sheets::catalogue_xlsx::read(bytes).map_err(|e| match e {
+            congso_sheets::catalogue_xlsx::XlsxError::Row {
                 row,
                 column,
                 message,
@@ -924,7 +924,7 @@ pub fn parse_file(bytes: &[u8], extension: &str) -> Result<Vec<ProcedureSpec>, I
 pub fn write_file(specs: &[ProcedureSpec], extension: &str) -> AppResult<Vec<u8>> {
     match extension.to_ascii_lowercase().as_str() {
         "json" => serde_json::to_vec_pretty(specs).map_err(AppError::internal),
-        "xlsx" => congso_docs::catalogue_xlsx::write(specs).map_err(AppError::internal),
+        "xlsx" => congso_sheets::catalogue_xlsx::write(specs).map_err(AppError::internal),
         other => Err(AppError::new(ErrorCode::InvalidInput).with_detail(format!("format {other}"))),
     }
 }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod demo;
+pub mod dossiers;
 pub mod error;
 pub mod jobs;
 pub mod secrets;

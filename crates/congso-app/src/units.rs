@@ -160,6 +160,14 @@ pub async fn close_unit(
     if units::close(&mut tx, unit.id, close.valid_to, now).await? != 1 {
         return Err(AppError::new(ErrorCode::Conflict));
     }
+    // Open dossiers move on to the (first) successor, keeping their code, receipt date and clock.
+    let mut moved = 0;
+    if let Some((code, _)) = close.successors.first() {
+        let succ = units::by_code_on(&mut tx, code.trim(), close.valid_to)
+            .await?
+            .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?;
+        moved = crate::dossiers::move_to_successor(&mut tx, actor, unit.id, succ.id, now).await?;
+    }
     audit::record(
         &mut tx,
         actor,
@@ -169,7 +177,7 @@ pub async fn close_unit(
             unit_id: Some(unit.id),
         },
         "unit.closed",
-        json!({ "valid_to": close.valid_to.to_string(), "successors": linked, "note": close.note }),
+        json!({ "valid_to": close.valid_to.to_string(), "successors": linked, "note": close.note, "dossiers_moved": moved }),
         now,
     )
     .await?;

@@ -51,6 +51,12 @@ pub enum ErrorCode {
     ProcedureCodeTaken,
     NothingToPublish,
     ProcedureRepealed,
+    IllegalTransition,
+    DossierNotFound,
+    ChannelNotOffered,
+    NewAppointmentOnce,
+    InvalidAssignee,
+    ImportLineFailed,
 }
 
 impl ErrorCode {
@@ -91,6 +97,12 @@ impl ErrorCode {
         ErrorCode::ProcedureCodeTaken,
         ErrorCode::NothingToPublish,
         ErrorCode::ProcedureRepealed,
+        ErrorCode::IllegalTransition,
+        ErrorCode::DossierNotFound,
+        ErrorCode::ChannelNotOffered,
+        ErrorCode::NewAppointmentOnce,
+        ErrorCode::InvalidAssignee,
+        ErrorCode::ImportLineFailed,
     ];
 
     /// The stable wire name.
@@ -131,6 +143,12 @@ impl ErrorCode {
             ErrorCode::ProcedureCodeTaken => "procedure_code_taken",
             ErrorCode::NothingToPublish => "nothing_to_publish",
             ErrorCode::ProcedureRepealed => "procedure_repealed",
+            ErrorCode::IllegalTransition => "illegal_transition",
+            ErrorCode::DossierNotFound => "dossier_not_found",
+            ErrorCode::ChannelNotOffered => "channel_not_offered",
+            ErrorCode::NewAppointmentOnce => "new_appointment_once",
+            ErrorCode::InvalidAssignee => "invalid_assignee",
+            ErrorCode::ImportLineFailed => "import_line_failed",
         }
     }
 
@@ -141,7 +159,8 @@ impl ErrorCode {
             ErrorCode::NotFound
             | ErrorCode::UnitNotFound
             | ErrorCode::UserNotFound
-            | ErrorCode::ProcedureNotFound => 404,
+            | ErrorCode::ProcedureNotFound
+            | ErrorCode::DossierNotFound => 404,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken => 401,
@@ -155,7 +174,9 @@ impl ErrorCode {
             | ErrorCode::UnitHasChildren
             | ErrorCode::ProcedureCodeTaken
             | ErrorCode::NothingToPublish
-            | ErrorCode::ProcedureRepealed => 409,
+            | ErrorCode::ProcedureRepealed
+            | ErrorCode::IllegalTransition
+            | ErrorCode::NewAppointmentOnce => 409,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidUsername
             | ErrorCode::WeakPassword
@@ -169,7 +190,10 @@ impl ErrorCode {
             | ErrorCode::InvalidPhone
             | ErrorCode::InvalidCccd
             | ErrorCode::InvalidProcedure
-            | ErrorCode::ImportFailed => 400,
+            | ErrorCode::ImportFailed
+            | ErrorCode::ChannelNotOffered
+            | ErrorCode::InvalidAssignee
+            | ErrorCode::ImportLineFailed => 400,
         }
     }
 
@@ -316,6 +340,30 @@ impl ErrorCode {
             ErrorCode::ProcedureRepealed => {
                 ("Thủ tục đã bị bãi bỏ.", "The procedure has been repealed.")
             }
+            ErrorCode::IllegalTransition => (
+                "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.",
+                "This action is not possible in the dossier's current state.",
+            ),
+            ErrorCode::DossierNotFound => (
+                "Không tìm thấy hồ sơ với mã đã cho.",
+                "No dossier with this code.",
+            ),
+            ErrorCode::ChannelNotOffered => (
+                "Thủ tục này không nhận hồ sơ qua cách thức đã chọn.",
+                "This procedure does not accept dossiers through the chosen channel.",
+            ),
+            ErrorCode::NewAppointmentOnce => (
+                "Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần nữa.",
+                "The dossier already had a new appointment; it may be given only once.",
+            ),
+            ErrorCode::InvalidAssignee => (
+                "Người được phân công phải là công chức của đơn vị đang giải quyết hồ sơ.",
+                "The assignee must be an officer of the unit processing the dossier.",
+            ),
+            ErrorCode::ImportLineFailed => (
+                "Dòng dữ liệu không hợp lệ; chưa có hồ sơ nào được ghi.",
+                "A line of the file is invalid; no dossier was written.",
+            ),
             ErrorCode::InvalidCccd => (
                 "Số căn cước công dân phải gồm đúng 12 chữ số, bắt đầu bằng mã tỉnh hợp lệ.",
                 "A citizen identity number has exactly 12 digits and starts with a valid province code.",

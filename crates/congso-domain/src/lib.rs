@@ -2,6 +2,8 @@
 //! ("parse, don't validate"), stable error codes with their Vietnamese and English messages, and the
 //! local time zone (UTC+7). This crate does no IO and knows nothing of HTTP or SQL.
 
+pub mod case;
+pub mod dossier;
 pub mod error;
 pub mod lang;
 pub mod newtypes;

@@ -16,6 +16,30 @@ use tokio::sync::watch;
 pub const LEASE: Duration = Duration::minutes(5);
 /// Finished jobs are kept this long (their dedup keys stay taken).
 pub const RETENTION: Duration = Duration::days(30);
+/// Job type of the deadline sweep (apology obligations, step escalation).
+pub const DEADLINE_SWEEP: &str = "deadline_sweep";
+/// How often the deadline sweep runs.
+pub const SWEEP_EVERY_MINUTES: i64 = 15;
+
+/// Enqueues the deadline sweep of the current 15-minute slot (once, whichever server gets there
+/// first: the slot is the job's dedup key).
+pub async fn schedule_sweep(app: &App) -> anyhow::Result<bool> {
+    let now = app.now().get();
+    let slot = now.unix_timestamp() / (SWEEP_EVERY_MINUTES * 60);
+    let mut tx = app.db.begin_write().await?;
+    let added = congso_app::jobs::enqueue(
+        &mut tx,
+        DEADLINE_SWEEP,
+        &serde_json::json!({ "slot": slot }),
+        app.now(),
+        Some(format!("{DEADLINE_SWEEP}:{slot}")),
+        None,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit().await?;
+    Ok(added)
+}
 
 /// A job worker.
 #[derive(Clone)]
@@ -85,9 +109,16 @@ impl Worker {
     /// Runs until `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut last_purge = self.app.now() - Duration::days(1);
+        let mut last_schedule = self.app.now() - Duration::days(1);
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if self.app.now() - Duration::minutes(1) > last_schedule {
+                last_schedule = self.app.now();
+                if let Err(e) = schedule_sweep(&self.app).await {
+                    tracing::error!(error = %format!("{e:#}"), "scheduling the deadline sweep failed");
+                }
             }
             let ran = match self.run_once().await {
                 Ok(ran) => ran,
@@ -130,6 +161,17 @@ impl Worker {
                         congso_notify::MailError::Transport(_) => anyhow::Error::new(e),
                         other => Permanent(other.to_string()).into(),
                     })
+            }
+            DEADLINE_SWEEP => {
+                let r = congso_app::dossiers::sweep(&self.app)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                tracing::info!(
+                    apologies = r.apology_obligations,
+                    escalations = r.escalations,
+                    "deadline sweep"
+                );
+                Ok(())
             }
             other => Err(Permanent(format!("unknown job type {other:?}")).into()),
         }

@@ -54,6 +54,7 @@ use crate::error::WebError;
         (name = "users", description = "Users and roles"),
         (name = "calendar", description = "The legal calendar: lunar dates, days off, deadlines"),
         (name = "procedures", description = "The administrative procedure catalogue"),
+        (name = "dossiers", description = "The one-stop desk: dossiers and their lifecycle"),
     )
 )]
 struct ApiDoc;
@@ -88,6 +89,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::procedures::get, api::procedures::edit))
         .routes(routes!(api::procedures::publish))
         .routes(routes!(api::procedures::repeal))
+        .routes(routes!(api::dossiers::inbox, api::dossiers::receive))
+        .routes(routes!(api::dossiers::get))
+        .routes(routes!(api::dossiers::act))
+        .routes(routes!(api::dossiers::lookup))
 }
 
 /// The API router and its OpenAPI document.

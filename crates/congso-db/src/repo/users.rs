@@ -146,3 +146,23 @@ pub async fn active_grants(tx: &mut Tx, user_id: Uuid) -> DbResult<Vec<GrantRow>
     .fetch_all(c)
     .await)
 }
+
+/// (email, full name) of the active users holding `role` in `unit_id`.
+pub async fn with_role_in_unit(
+    tx: &mut Tx,
+    role: &str,
+    unit_id: Uuid,
+) -> DbResult<Vec<(String, String)>> {
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, (String, String)>(
+        "SELECT u.email, u.full_name FROM role_grants g JOIN users u ON u.id = g.user_id \
+         WHERE g.role = $1 AND g.unit_id = $2 AND g.revoked_at IS NULL AND u.active = $3 AND u.email IS NOT NULL \
+         ORDER BY u.username"
+    )
+    .bind(role)
+    .bind(unit_id)
+    .bind(true)
+    .fetch_all(c)
+    .await
+    })
+}

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod dossiers;
 pub mod procedures;
 pub mod units;
 pub mod users;

@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod catalogue_pages;
+mod dossiers;
 mod openapi;
 mod pages;
 mod permissions;

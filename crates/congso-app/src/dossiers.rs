@@ -1,0 +1,1593 @@
+//! The one-stop dossier desk on the case engine: receipt (with the dossier code and the legal
+//! appointment), every transition of `congso_domain::dossier::DOSSIER`, the legal clock (pauses
+//! for supplements and payments, the one-time new appointment after an apology), the deadline
+//! sweep (apology obligations, step escalation), the inbox, the public lookup, and moving open
+//! dossiers to a successor unit.
+//!
+//! Every use case is one transaction: load (locked) → transition lookup → permission on the side's
+//! unit → effects → row write → hash-chained event → notification jobs.
+
+use std::sync::Arc;
+
+use congso_calendar::{
+    OfficeHours, Pause, PauseReason, Regime, SlaClock, StepBudget, TimeLimit, Timeliness,
+    WorkingCalendar,
+};
+use congso_db::repo::dossiers::{self as repo, DossierRow, InboxFilter, InboxLine, Scope};
+use congso_db::repo::{procedures, units, users};
+use congso_db::{Ts, Tx};
+use congso_domain::case::{Side, Target, TransitionError};
+use congso_domain::dossier::{CHANNELS, DOSSIER};
+use congso_domain::procedure::{ChannelKind, Level, LimitUnit, ProcedureSpec};
+use congso_domain::time_vn::{format_datetime_vi, from_local, local_date, to_local};
+use congso_domain::{ErrorCode, Permission, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::{Duration, PrimitiveDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, Subject};
+use crate::jobs::{Email, send_email};
+use crate::{Actor, App, AppError, AppResult};
+
+/// Whether the clock stops while the applicant pays fees [R] (configurable; default yes).
+pub const PAUSE_FOR_PAYMENT: bool = true;
+
+/// The applicant of a dossier.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub name: String,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// One line of a dossier's documents checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentItem {
+    pub name: String,
+    #[serde(default)]
+    pub originals: i64,
+    #[serde(default)]
+    pub copies: i64,
+    /// Whether the applicant handed it in.
+    #[serde(default = "yes")]
+    pub provided: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A dossier to receive.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub procedure_code: String,
+    /// `counter`, `post` or `online`.
+    pub channel: String,
+    pub applicant: Applicant,
+    /// The checklist; the procedure's documents when empty.
+    pub documents: Vec<DocumentItem>,
+    /// The receiving unit's code; the actor's one-stop unit when `None`.
+    pub receiving_unit: Option<String>,
+    /// For imports: the dossier code to keep and the receipt time.
+    pub code: Option<String>,
+    pub received_at: Option<Ts>,
+}
+
+/// The input of an action (`POST /api/v1/dossiers/{code}/actions`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ActionInput {
+    pub action: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Unit code (forward, transfer).
+    #[serde(default)]
+    pub to_unit: Option<String>,
+    /// Username (assign).
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub amount_vnd: Option<i64>,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (apologize).
+    #[serde(default)]
+    pub new_appointment_at: Option<String>,
+    /// Documents to supplement (request_supplement).
+    #[serde(default)]
+    pub items: Vec<DocumentItem>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn local(t: Ts) -> PrimitiveDateTime {
+    to_local(t.get())
+}
+
+fn ts(p: PrimitiveDateTime) -> Ts {
+    Ts::new(from_local(p))
+}
+
+fn time_limit(value: i64, unit: LimitUnit) -> TimeLimit {
+    let v = u32::try_from(value.max(0)).unwrap_or(u32::MAX);
+    match unit {
+        LimitUnit::WorkingDays => TimeLimit::WorkingDays(v),
+        LimitUnit::Days => TimeLimit::CalendarDays(v),
+        LimitUnit::WorkingHours => TimeLimit::WorkingHours(v),
+    }
+}
+
+fn clock_of(row: &DossierRow) -> AppResult<Option<SlaClock>> {
+    row.clock
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(AppError::internal)
+}
+
+fn clock_json(c: &SlaClock) -> AppResult<String> {
+    serde_json::to_string(c).map_err(AppError::internal)
+}
+
+/// What the clock needs from the environment.
+struct Env {
+    cal: Arc<WorkingCalendar>,
+    hours: OfficeHours,
+}
+
+/// The clock's environment. `cal` must be fetched *before* the transaction starts: fetching it
+/// may need a database connection of its own.
+async fn env(cal: Arc<WorkingCalendar>, tx: &mut Tx, receiving_unit: Uuid) -> AppResult<Env> {
+    let hours = units::by_id(tx, receiving_unit)
+        .await?
+        .map(|u| crate::units::office_hours_of(&u))
+        .unwrap_or_default();
+    Ok(Env { cal, hours })
+}
+
+/// The procedure version a dossier is handled under.
+async fn procedure_spec(tx: &mut Tx, procedure_id: Uuid, version: i64) -> AppResult<ProcedureSpec> {
+    let v = procedures::version(tx, procedure_id, version)
+        .await?
+        .ok_or(AppError::not_found())?;
+    serde_json::from_str(&v.spec).map_err(AppError::internal)
+}
+
+/// Starts the legal clock at `received`: the intake cut-off and days off move the counting base to
+/// the next working day; day-based limits count from that day, hour limits from that moment.
+fn start_clock(
+    env: &Env,
+    spec: &ProcedureSpec,
+    channel: ChannelKind,
+    received: PrimitiveDateTime,
+) -> AppResult<SlaClock> {
+    let ch = spec
+        .channel(channel)
+        .ok_or(AppError::new(ErrorCode::ChannelNotOffered).with_detail(channel.as_str()))?;
+    let cutoff = spec.intake_cutoff.as_deref().and_then(|t| {
+        time::Time::parse(t, time::macros::format_description!("[hour]:[minute]")).ok()
+    });
+    let limit = time_limit(ch.time_limit.value, ch.time_limit.unit);
+    let base = env.cal.effective_receipt(received, cutoff);
+    let started_at = match limit {
+        TimeLimit::WorkingHours(_) if base == received.date() => received,
+        TimeLimit::WorkingHours(_) => PrimitiveDateTime::new(base, env.hours.opening()),
+        _ => PrimitiveDateTime::new(base, received.time()),
+    };
+    let mut clock = SlaClock::new(started_at, limit);
+    clock.steps = spec
+        .workflow
+        .iter()
+        .map(|w| StepBudget {
+            name: format!("{}|{}", w.role, w.name),
+            limit: match w.budget.unit {
+                LimitUnit::WorkingDays => TimeLimit::WorkingHours(
+                    u32::try_from(w.budget.value.max(0) * 8).unwrap_or(u32::MAX),
+                ),
+                _ => TimeLimit::WorkingHours(
+                    u32::try_from(w.budget.value.max(0)).unwrap_or(u32::MAX),
+                ),
+            },
+        })
+        .collect();
+    Ok(clock)
+}
+
+/// The role whose step a dossier is in (to follow the procedure's workflow budgets).
+fn stage_role(status: &str) -> &'static str {
+    match status {
+        "forwarded" | "assigned" => "specialist",
+        "pending_approval" | "approved" => "unit_head",
+        _ => "one_stop_officer",
+    }
+}
+
+/// Receives a dossier at the counter, by post, or from an online submission entered by the desk:
+/// status 2 "Được tiếp nhận", a new code, the appointment. Needs `dossier_receive` on the
+/// receiving unit.
+pub async fn receive(app: &App, actor: &Actor, new: NewDossier) -> AppResult<DossierView> {
+    create(app, actor, new, false).await
+}
+
+/// An online submission by a citizen (status 1 "Mới đăng ký"): the clock starts when the desk
+/// accepts it. `receiving_unit` is the desk chosen (default: the public service centre).
+pub async fn submit(app: &App, actor: &Actor, new: NewDossier) -> AppResult<DossierView> {
+    if actor.user_id.is_none() || actor.is_system {
+        return Err(AppError::forbidden());
+    }
+    create(
+        app,
+        actor,
+        NewDossier {
+            channel: "online".to_owned(),
+            ..new
+        },
+        true,
+    )
+    .await
+}
+
+async fn create(
+    app: &App,
+    actor: &Actor,
+    new: NewDossier,
+    online_submission: bool,
+) -> AppResult<DossierView> {
+    let channel = match new.channel.as_str() {
+        "counter" => ChannelKind::Counter,
+        "online" => ChannelKind::Online,
+        "post" => ChannelKind::Post,
+        other => {
+            return Err(AppError::new(ErrorCode::InvalidInput)
+                .with_detail(format!("channel {other}; one of {}", CHANNELS.join(", "))));
+        }
+    };
+    let name = new.applicant.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 300 {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("applicant.name"));
+    }
+    let email = match new
+        .applicant
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(e) => Some(congso_domain::Email::parse(e)?.to_string()),
+        None => None,
+    };
+    let phone = match new
+        .applicant
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(p) => Some(congso_domain::Phone::parse(p)?.to_string()),
+        None => None,
+    };
+    let id_number = match new
+        .applicant
+        .id_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(c) => Some(congso_domain::Cccd::parse(c)?.to_string()),
+        None => None,
+    };
+    let now = new.received_at.unwrap_or_else(|| app.now());
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_write().await?;
+    // The receiving unit: given, or the unit where the actor is a one-stop officer.
+    let receiving = match &new.receiving_unit {
+        Some(code) => units::by_code_on(&mut tx, code.trim(), local_date(now.get()))
+            .await?
+            .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?,
+        None if online_submission => units::list(&mut tx, Some(local_date(now.get())))
+            .await?
+            .into_iter()
+            .find(|u| u.kind == "service_centre")
+            .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail("service_centre"))?,
+        None => {
+            let unit_id = actor
+                .grants
+                .iter()
+                .find(|g| g.role == Role::OneStopOfficer)
+                .and_then(|g| g.unit_id)
+                .ok_or(AppError::forbidden())?;
+            units::by_id(&mut tx, unit_id)
+                .await?
+                .ok_or(AppError::not_found())?
+        }
+    };
+    if !online_submission {
+        actor
+            .require(&mut tx, Permission::DossierReceive, receiving.id)
+            .await?;
+    }
+    let proc_row = procedures::by_code(&mut tx, new.procedure_code.trim())
+        .await?
+        .filter(|p| p.status == "published")
+        .ok_or(
+            AppError::new(ErrorCode::ProcedureNotFound).with_detail(new.procedure_code.clone()),
+        )?;
+    let spec = procedure_spec(&mut tx, proc_row.id, proc_row.version).await?;
+    let ch = spec
+        .channel(channel)
+        .ok_or(AppError::new(ErrorCode::ChannelNotOffered).with_detail(channel.as_str()))?
+        .clone();
+    // Commune-level procedures are decided by the commune that receives them.
+    let processing_unit_id = if spec.level == Level::Commune
+        && matches!(
+            receiving.kind.as_str(),
+            "ward_committee" | "commune_committee"
+        ) {
+        receiving.id
+    } else {
+        proc_row.unit_id
+    };
+    if online_submission && spec.online == congso_domain::procedure::OnlineLevel::None {
+        return Err(AppError::new(ErrorCode::ChannelNotOffered).with_detail("online"));
+    }
+    let env = env(cal, &mut tx, receiving.id).await?;
+    let received_local = local(now);
+    let clock = if online_submission {
+        None
+    } else {
+        Some(start_clock(&env, &spec, channel, received_local)?)
+    };
+    let due = clock
+        .as_ref()
+        .and_then(|c| c.due(&env.cal, &env.hours))
+        .map(ts);
+    let day = received_local.date();
+    let code = match &new.code {
+        Some(c) => c.trim().to_owned(),
+        None => {
+            let seq = repo::next_sequence(&mut tx, receiving.id, day).await?;
+            format!(
+                "{}-{:02}{:02}{:02}-{:04}",
+                receiving.code,
+                day.year().rem_euclid(100),
+                u8::from(day.month()),
+                day.day(),
+                seq
+            )
+        }
+    };
+    let documents = if new.documents.is_empty() {
+        spec.documents
+            .iter()
+            .map(|d| DocumentItem {
+                name: d.name.clone(),
+                originals: d.originals,
+                copies: d.copies,
+                provided: true,
+            })
+            .collect()
+    } else {
+        new.documents.clone()
+    };
+    let row = DossierRow {
+        id: congso_domain::new_id(),
+        code,
+        procedure_id: proc_row.id,
+        procedure_version: proc_row.version,
+        procedure_code: proc_row.code.clone(),
+        procedure_name: proc_row.name.clone(),
+        channel: channel.as_str().to_owned(),
+        regime: Regime::for_receipt_date(day).code().to_owned(),
+        receiving_unit_id: receiving.id,
+        processing_unit_id,
+        assignee_id: None,
+        citizen_id: if online_submission {
+            actor.user_id
+        } else {
+            None
+        },
+        status: if online_submission {
+            "submitted"
+        } else {
+            "received"
+        }
+        .to_owned(),
+        open: true,
+        applicant_folded: congso_text::fold_vi(&name),
+        applicant_name: name,
+        applicant_id_number: id_number,
+        applicant_phone: phone,
+        applicant_email: email,
+        applicant_address: new
+            .applicant
+            .address
+            .clone()
+            .filter(|s| !s.trim().is_empty()),
+        documents: serde_json::to_string(&documents).map_err(AppError::internal)?,
+        clock: clock.as_ref().map(clock_json).transpose()?,
+        submitted_at: online_submission.then_some(now),
+        received_at: (!online_submission).then_some(now),
+        appointment_at: due,
+        due_at: due,
+        paused_since: None,
+        resume_status: None,
+        supplements: 0,
+        fee_vnd: ch.fee_vnd,
+        amount_due: None,
+        apology_required_at: None,
+        apology_at: None,
+        forwarded_at: None,
+        step_index: 0,
+        step_started_at: Some(now),
+        step_escalated: false,
+        finished_at: None,
+        returned_at: None,
+        result: None,
+        outcome: None,
+        created_at: now,
+        updated_at: now,
+    };
+    repo::insert(&mut tx, &row).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Subject { kind: "dossier", id: row.id, unit_id: Some(receiving.id) },
+        if online_submission { "submit" } else { "receive" },
+        json!({
+            "to": row.status, "channel": row.channel, "procedure": row.procedure_code, "version": row.procedure_version,
+            "appointment_at": due.map(|d| d.unix_micros()), "unit": receiving.code,
+        }),
+        now,
+    )
+    .await?;
+    if !online_submission {
+        notify(
+            &mut tx,
+            app,
+            &row,
+            "received",
+            &[("unit", receiving.name.as_str())],
+            now,
+        )
+        .await?;
+    }
+    let view = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "received",
+        include_str!("../templates/email/vi/received.txt"),
+    ),
+    (
+        "supplement",
+        include_str!("../templates/email/vi/supplement.txt"),
+    ),
+    ("apology", include_str!("../templates/email/vi/apology.txt")),
+    (
+        "finished",
+        include_str!("../templates/email/vi/finished.txt"),
+    ),
+];
+
+/// The public lookup link of a dossier (printed as a QR code on the forms).
+pub fn lookup_url(app: &App, code: &str) -> String {
+    format!(
+        "{}/tra-cuu?ma={code}",
+        app.config.public_url.trim_end_matches('/')
+    )
+}
+
+/// Renders an email template: the first line is the subject, the rest the text.
+pub fn render_template(name: &str, vars: &[(&str, &str)]) -> Option<(String, String)> {
+    let text = TEMPLATES.iter().find(|(n, _)| *n == name)?.1;
+    let mut out = text.to_owned();
+    for (k, v) in vars {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    let (subject, body) = out.split_once('\n')?;
+    Some((subject.trim().to_owned(), body.trim_start().to_owned()))
+}
+
+/// Queues an email to the applicant (when they gave an address).
+async fn notify(
+    tx: &mut Tx,
+    app: &App,
+    row: &DossierRow,
+    template: &str,
+    extra: &[(&str, &str)],
+    now: Ts,
+) -> AppResult<()> {
+    let Some(to) = row.applicant_email.clone() else {
+        return Ok(());
+    };
+    let fmt = |t: Option<Ts>| t.map(|t| format_datetime_vi(t.get())).unwrap_or_default();
+    let lookup = lookup_url(app, &row.code);
+    let (received, appointment, due) = (
+        fmt(row.received_at),
+        fmt(row.appointment_at),
+        fmt(row.due_at),
+    );
+    let mut vars: Vec<(&str, &str)> = vec![
+        ("code", &row.code),
+        ("name", &row.applicant_name),
+        ("procedure", &row.procedure_name),
+        ("received_at", &received),
+        ("appointment_at", &appointment),
+        ("due_at", &due),
+        ("lookup_url", &lookup),
+    ];
+    vars.extend_from_slice(extra);
+    if let Some((subject, text)) = render_template(template, &vars) {
+        send_email(
+            tx,
+            &Email {
+                to,
+                subject,
+                text,
+                html: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The roles the actor holds on `unit` (directly or through a unit above it).
+async fn roles_on(tx: &mut Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
+    let chain = units::ancestors(tx, unit).await?;
+    Ok(actor
+        .grants
+        .iter()
+        .filter(|g| g.unit_id.is_some_and(|u| chain.contains(&u)))
+        .map(|g| g.role)
+        .collect())
+}
+
+/// Checks that the actor may take transition `t` on the dossier; returns the unit acted on.
+async fn authorize(
+    tx: &mut Tx,
+    actor: &Actor,
+    t: &congso_domain::case::Transition,
+    row: &DossierRow,
+) -> AppResult<Uuid> {
+    let sides: &[Uuid] = match t.side {
+        Side::Receiving => &[row.receiving_unit_id],
+        Side::Processing => &[row.processing_unit_id],
+        Side::Either => &[row.processing_unit_id, row.receiving_unit_id],
+    };
+    if actor.is_system {
+        return Ok(sides[0]);
+    }
+    if t.roles.contains(&Role::Citizen)
+        && actor.user_id.is_some()
+        && actor.user_id == row.citizen_id
+    {
+        return Ok(row.receiving_unit_id);
+    }
+    for unit in sides {
+        let held = roles_on(tx, actor, *unit).await?;
+        if held.iter().any(|r| t.roles.contains(r)) {
+            return Ok(*unit);
+        }
+    }
+    tracing::info!(actor = %actor.username, action = t.action, dossier = %row.code, "dossier action denied");
+    Err(AppError::forbidden())
+}
+
+fn illegal(e: TransitionError) -> AppError {
+    match e {
+        TransitionError::UnknownAction(a) => {
+            AppError::new(ErrorCode::InvalidInput).with_detail(format!("action {a}"))
+        }
+        TransitionError::Illegal { action, state } => {
+            AppError::new(ErrorCode::IllegalTransition).with_detail(format!("{action} ← {state}"))
+        }
+    }
+}
+
+fn needs(input: &ActionInput, need: &str) -> bool {
+    match need {
+        "reason" => input
+            .reason
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+        "to_unit" => input
+            .to_unit
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+        "assignee" => input
+            .assignee
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+        "amount_vnd" => input.amount_vnd.is_some_and(|a| a > 0),
+        "new_appointment_at" => input
+            .new_appointment_at
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+        _ => true,
+    }
+}
+
+fn open_pause(clock: &mut SlaClock, at: PrimitiveDateTime, reason: PauseReason) {
+    clock.pauses.push(Pause {
+        from: at,
+        to: None,
+        reason,
+    });
+}
+
+fn close_pause(clock: &mut SlaClock, at: PrimitiveDateTime) {
+    if let Some(p) = clock.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+        p.to = Some(at.max(p.from));
+    }
+}
+
+fn parse_appointment(s: &str, hours: &OfficeHours) -> AppResult<PrimitiveDateTime> {
+    let p = crate::calendar::parse_from(s)?;
+    // A bare date means the end of office hours that day.
+    if !s.contains(['T', ' ']) {
+        return Ok(PrimitiveDateTime::new(p.date(), hours.closing()));
+    }
+    Ok(p)
+}
+
+fn timeliness_code(t: Timeliness) -> &'static str {
+    match t {
+        Timeliness::Early => "early",
+        Timeliness::OnTime => "on_time",
+        Timeliness::Late => "late",
+    }
+}
+
+/// Applies an action to a dossier (see `congso_domain::dossier::TRANSITIONS`).
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    input: ActionInput,
+) -> AppResult<DossierView> {
+    let now = app.now();
+    act_at(app, actor, code, input, now).await
+}
+
+/// [`act`] at a given instant (the legacy importer replays history).
+pub async fn act_at(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    input: ActionInput,
+    now: Ts,
+) -> AppResult<DossierView> {
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_write().await?;
+    let view = act_in(&mut tx, app, cal, actor, code, &input, now).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+async fn act_in(
+    tx: &mut Tx,
+    app: &App,
+    cal: Arc<WorkingCalendar>,
+    actor: &Actor,
+    code: &str,
+    input: &ActionInput,
+    now: Ts,
+) -> AppResult<DossierView> {
+    let mut row = repo::by_code_for_update(tx, code.trim())
+        .await?
+        .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
+    let t = DOSSIER
+        .transition(&input.action, &row.status)
+        .map_err(illegal)?;
+    if let Some(missing) = t.needs.iter().find(|n| !needs(input, n)) {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail(*missing));
+    }
+    let acted_unit = authorize(tx, actor, t, &row).await?;
+    let env = env(cal, tx, row.receiving_unit_id).await?;
+    let at = local(now);
+    let from = row.status.clone();
+    let mut clock = clock_of(&row)?;
+    let mut payload = json!({ "from": from });
+    let mut template: Option<&str> = None;
+    let reason = input.reason.clone().map(|r| r.trim().to_owned());
+    if let Some(r) = &reason {
+        payload["reason"] = json!(r);
+    }
+    if let Some(n) = input.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        payload["note"] = json!(n);
+    }
+    match t.action {
+        "accept" => {
+            let spec = procedure_spec(tx, row.procedure_id, row.procedure_version).await?;
+            let channel = match row.channel.as_str() {
+                "post" => ChannelKind::Post,
+                "counter" => ChannelKind::Counter,
+                _ => ChannelKind::Online,
+            };
+            let c = start_clock(&env, &spec, channel, at)?;
+            row.received_at = Some(now);
+            row.appointment_at = c.due(&env.cal, &env.hours).map(ts);
+            clock = Some(c);
+            template = Some("received");
+        }
+        "refuse" => {
+            row.outcome = Some("refused".to_owned());
+            if t.to == Target::State("finished") {
+                row.finished_at = Some(now);
+                row.result = clock
+                    .as_ref()
+                    .map(|c| timeliness_code(c.classify(&env.cal, &env.hours, at)).to_owned());
+            }
+        }
+        "forward" | "transfer" => {
+            if let Some(to) = input.to_unit.as_deref().filter(|s| !s.trim().is_empty()) {
+                let unit = units::by_code_on(tx, to.trim(), at.date())
+                    .await?
+                    .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(to.to_owned()))?;
+                payload["from_unit"] = json!(row.processing_unit_id);
+                payload["to_unit"] = json!(unit.code);
+                row.processing_unit_id = unit.id;
+            }
+            row.assignee_id = None;
+            if t.action == "forward" {
+                // Paper received after 15:00 reaches the processing unit at the start of the next
+                // working day (NĐ 61/2018 as amended).
+                let paper = row.channel != "online";
+                let cutoff = time::Time::from_hms(15, 0, 0).unwrap_or(time::Time::MIDNIGHT);
+                let delivered = if paper
+                    && (at.time() > cutoff || !env.cal.is_working_day(at.date()))
+                {
+                    PrimitiveDateTime::new(env.cal.next_working_day(at.date()), env.hours.opening())
+                } else {
+                    at
+                };
+                row.forwarded_at = Some(ts(delivered));
+                payload["delivered_at"] = json!(ts(delivered).unix_micros());
+            }
+        }
+        "assign" => {
+            let username = input
+                .assignee
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            let user = users::by_username(tx, &username)
+                .await?
+                .ok_or(AppError::new(ErrorCode::InvalidAssignee).with_detail(username.clone()))?;
+            let mut ok = false;
+            for g in users::active_grants(tx, user.id).await? {
+                if matches!(g.role.as_str(), "specialist" | "unit_head")
+                    && let Some(u) = g.unit_id
+                    && units::ancestors(tx, u)
+                        .await?
+                        .contains(&row.processing_unit_id)
+                {
+                    ok = true;
+                    break;
+                }
+            }
+            if !ok || !user.active {
+                return Err(AppError::new(ErrorCode::InvalidAssignee).with_detail(username));
+            }
+            row.assignee_id = Some(user.id);
+            payload["assignee"] = json!(user.username);
+        }
+        "request_supplement" => {
+            row.supplements += 1;
+            if row.supplements > 1 {
+                // Allowed, but the national rule counts the dossier late.
+                payload["second_request"] = json!(true);
+            }
+            if !input.items.is_empty() {
+                payload["items"] =
+                    serde_json::to_value(&input.items).map_err(AppError::internal)?;
+            }
+            if let Some(c) = clock.as_mut() {
+                open_pause(c, at, PauseReason::Supplement);
+            }
+            row.paused_since = Some(now);
+            row.resume_status = Some(from.clone());
+            template = Some("supplement");
+        }
+        "request_payment" => {
+            row.amount_due = input.amount_vnd;
+            payload["amount_vnd"] = json!(input.amount_vnd);
+            if PAUSE_FOR_PAYMENT && let Some(c) = clock.as_mut() {
+                open_pause(c, at, PauseReason::Other);
+            }
+            row.paused_since = Some(now);
+            row.resume_status = Some(from.clone());
+        }
+        "supplement_received" | "payment_received" => {
+            if let Some(c) = clock.as_mut() {
+                close_pause(c, at);
+            }
+            row.paused_since = None;
+        }
+        "apologize" => {
+            if row.apology_at.is_some() {
+                return Err(AppError::new(ErrorCode::NewAppointmentOnce));
+            }
+            let new_at = parse_appointment(
+                input.new_appointment_at.as_deref().unwrap_or_default(),
+                &env.hours,
+            )?;
+            let current = clock.as_ref().map(|c| c.due_at(&env.cal, &env.hours, at));
+            if current.is_some_and(|d| new_at <= d) || new_at <= at {
+                return Err(AppError::new(ErrorCode::InvalidDate).with_detail("new_appointment_at"));
+            }
+            payload["previous_due_at"] = json!(current.map(|d| ts(d).unix_micros()));
+            payload["new_appointment_at"] = json!(ts(new_at).unix_micros());
+            if let Some(c) = clock.as_mut() {
+                c.extended_due = Some(new_at);
+            }
+            row.apology_at = Some(now);
+            template = Some("apology");
+        }
+        "finish" => {
+            row.finished_at = Some(now);
+            row.outcome = Some("granted".to_owned());
+            row.result = clock
+                .as_ref()
+                .map(|c| timeliness_code(c.classify(&env.cal, &env.hours, at)).to_owned());
+            template = Some("finished");
+        }
+        "return_result" => {
+            row.returned_at = Some(now);
+        }
+        "withdraw" | "stop" => {
+            row.outcome = Some(
+                if t.action == "withdraw" {
+                    "withdrawn"
+                } else {
+                    "stopped"
+                }
+                .to_owned(),
+            );
+            if row.received_at.is_some() {
+                row.finished_at = Some(now);
+            }
+            if let Some(c) = clock.as_mut() {
+                close_pause(c, at);
+            }
+            row.paused_since = None;
+        }
+        _ => {}
+    }
+    row.status = match t.to {
+        Target::State(s) => s.to_owned(),
+        Target::Same => from.clone(),
+        Target::Resume => row
+            .resume_status
+            .take()
+            .unwrap_or_else(|| "forwarded".to_owned()),
+    };
+    let state = DOSSIER
+        .state(&row.status)
+        .ok_or(AppError::internal(anyhow::anyhow!("unknown state")))?;
+    row.open = !state.terminal;
+    if stage_role(&from) != stage_role(&row.status) {
+        row.step_index += 1;
+        row.step_started_at = Some(now);
+        row.step_escalated = false;
+    }
+    if let Some(c) = &clock {
+        row.clock = Some(clock_json(c)?);
+        if row.finished_at.is_none() {
+            row.due_at = Some(ts(c.due_at(&env.cal, &env.hours, at)));
+        }
+    }
+    row.updated_at = now;
+    repo::update(tx, &row).await?;
+    payload["to"] = json!(row.status);
+    audit::record(
+        tx,
+        actor,
+        Subject {
+            kind: "dossier",
+            id: row.id,
+            unit_id: Some(acted_unit),
+        },
+        t.action,
+        payload.clone(),
+        now,
+    )
+    .await?;
+    if let Some(tpl) = template {
+        let unit_name = units::by_id(tx, acted_unit)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let new_at = row
+            .due_at
+            .map(|d| format_datetime_vi(d.get()))
+            .unwrap_or_default();
+        let previous = payload["previous_due_at"]
+            .as_i64()
+            .and_then(|m| Ts::from_unix_micros(m).ok())
+            .map(|t| format_datetime_vi(t.get()))
+            .unwrap_or_default();
+        let r = reason.clone().unwrap_or_default();
+        let extra = [
+            ("unit", unit_name.as_str()),
+            ("reason", r.as_str()),
+            ("new_appointment_at", new_at.as_str()),
+            ("previous_due_at", previous.as_str()),
+        ];
+        notify(tx, app, &row, tpl, &extra, now).await?;
+    }
+    view(tx, &row, env.cal.as_ref(), &env.hours, now).await
+}
+
+/// A unit as shown with a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// The status of a dossier: the national portal code and name, and the internal state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusView {
+    pub code: u8,
+    pub name: String,
+    pub state: String,
+}
+
+/// One event of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventView {
+    pub action: String,
+    pub at: Ts,
+    pub actor: Option<String>,
+    pub unit: Option<String>,
+    pub to: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The apology and new appointment, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApologyView {
+    pub at: Ts,
+    pub new_appointment_at: Option<Ts>,
+}
+
+/// A dossier as officers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierView {
+    pub code: String,
+    pub status: StatusView,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub procedure_version: i64,
+    pub channel: String,
+    pub regime: String,
+    pub applicant: Applicant,
+    pub documents: Vec<DocumentItem>,
+    pub receiving_unit: UnitRef,
+    pub processing_unit: UnitRef,
+    pub assignee: Option<String>,
+    pub received_at: Option<Ts>,
+    pub appointment_at: Option<Ts>,
+    pub due_at: Option<Ts>,
+    pub finished_at: Option<Ts>,
+    pub returned_at: Option<Ts>,
+    /// `early`, `on_time`, `late` once finished.
+    pub result: Option<String>,
+    pub outcome: Option<String>,
+    pub supplements: i64,
+    pub paused_working_days: i64,
+    pub paused: bool,
+    pub apology: Option<ApologyView>,
+    pub apology_required: bool,
+    pub fee_vnd: i64,
+    pub amount_due: Option<i64>,
+    /// Office minutes since the start and until the due moment (negative when overdue).
+    pub elapsed_working_minutes: Option<i64>,
+    pub remaining_working_minutes: Option<i64>,
+    pub events: Vec<EventView>,
+    pub actions: Vec<String>,
+    #[serde(skip)]
+    pub row: DossierRow,
+}
+
+fn paused_days(clock: &SlaClock, cal: &WorkingCalendar, now: PrimitiveDateTime) -> i64 {
+    clock
+        .pauses
+        .iter()
+        .map(|p| {
+            cal.working_days_between(p.from.date(), p.to.unwrap_or(now).date())
+                .max(0)
+        })
+        .sum()
+}
+
+async fn unit_ref(tx: &mut Tx, id: Uuid) -> AppResult<UnitRef> {
+    let u = units::by_id(tx, id).await?.ok_or(AppError::not_found())?;
+    Ok(UnitRef {
+        code: u.code,
+        name: u.name,
+    })
+}
+
+async fn view(
+    tx: &mut Tx,
+    row: &DossierRow,
+    cal: &WorkingCalendar,
+    hours: &OfficeHours,
+    now: Ts,
+) -> AppResult<DossierView> {
+    let state = DOSSIER
+        .state(&row.status)
+        .ok_or(AppError::internal(anyhow::anyhow!(
+            "unknown state {}",
+            row.status
+        )))?;
+    let clock = clock_of(row)?;
+    let at = local(now);
+    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut unit_codes: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut events = vec![];
+    for e in congso_db::events::for_subject(tx, row.id).await? {
+        let actor = match e.actor_id {
+            Some(id) => {
+                if !names.contains_key(&id)
+                    && let Some(u) = users::by_id(tx, id).await?
+                {
+                    names.insert(id, u.full_name);
+                }
+                names.get(&id).cloned()
+            }
+            None => Some("Hệ thống".to_owned()),
+        };
+        let unit = match e.unit_id {
+            Some(id) => {
+                if !unit_codes.contains_key(&id)
+                    && let Some(u) = units::by_id(tx, id).await?
+                {
+                    unit_codes.insert(id, u.name);
+                }
+                unit_codes.get(&id).cloned()
+            }
+            None => None,
+        };
+        let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+        events.push(EventView {
+            action: e.action,
+            at: e.occurred_at,
+            actor,
+            unit,
+            to: p["to"].as_str().map(str::to_owned),
+            note: p["reason"]
+                .as_str()
+                .or(p["note"].as_str())
+                .map(str::to_owned),
+        });
+    }
+    let assignee = match row.assignee_id {
+        Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
+        None => None,
+    };
+    let running = clock
+        .as_ref()
+        .filter(|_| row.finished_at.is_none() && row.open);
+    Ok(DossierView {
+        code: row.code.clone(),
+        status: StatusView {
+            code: state.portal_code,
+            name: state
+                .label_vi
+                .split(" (")
+                .next()
+                .unwrap_or(state.label_vi)
+                .to_owned(),
+            state: row.status.clone(),
+        },
+        procedure_code: row.procedure_code.clone(),
+        procedure_name: row.procedure_name.clone(),
+        procedure_version: row.procedure_version,
+        channel: row.channel.clone(),
+        regime: row.regime.clone(),
+        applicant: Applicant {
+            name: row.applicant_name.clone(),
+            id_number: row.applicant_id_number.clone(),
+            phone: row.applicant_phone.clone(),
+            email: row.applicant_email.clone(),
+            address: row.applicant_address.clone(),
+        },
+        documents: serde_json::from_str(&row.documents).unwrap_or_default(),
+        receiving_unit: unit_ref(tx, row.receiving_unit_id).await?,
+        processing_unit: unit_ref(tx, row.processing_unit_id).await?,
+        assignee,
+        received_at: row.received_at,
+        appointment_at: row.appointment_at,
+        due_at: row.due_at,
+        finished_at: row.finished_at,
+        returned_at: row.returned_at,
+        result: row.result.clone(),
+        outcome: row.outcome.clone(),
+        supplements: row.supplements,
+        paused_working_days: clock.as_ref().map_or(0, |c| paused_days(c, cal, at)),
+        paused: row.paused_since.is_some(),
+        apology: row.apology_at.map(|a| ApologyView {
+            at: a,
+            new_appointment_at: clock.as_ref().and_then(|c| c.extended_due).map(ts),
+        }),
+        apology_required: row.apology_required_at.is_some() && row.apology_at.is_none(),
+        fee_vnd: row.fee_vnd,
+        amount_due: row.amount_due,
+        elapsed_working_minutes: running.map(|c| c.elapsed_working_minutes(cal, hours, at)),
+        remaining_working_minutes: running.map(|c| c.remaining_working_minutes(cal, hours, at)),
+        events,
+        actions: DOSSIER
+            .actions_from(&row.status)
+            .iter()
+            .map(|t| t.action.to_owned())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        row: row.clone(),
+    })
+}
+
+/// Whether the actor may see a dossier: staff of the receiving or processing unit (or above),
+/// or the applicant's own account.
+async fn may_see(tx: &mut Tx, actor: &Actor, row: &DossierRow) -> AppResult<bool> {
+    if actor.is_system || (actor.user_id.is_some() && actor.user_id == row.citizen_id) {
+        return Ok(true);
+    }
+    for unit in [row.receiving_unit_id, row.processing_unit_id] {
+        if roles_on(tx, actor, unit)
+            .await?
+            .iter()
+            .any(|r| r.is_staff())
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A dossier for someone allowed to see it (others get `dossier_not_found`, so codes cannot be
+/// probed).
+pub async fn get(app: &App, actor: &Actor, code: &str) -> AppResult<DossierView> {
+    let now = app.now();
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_read().await?;
+    let row = repo::by_code(&mut tx, code.trim())
+        .await?
+        .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
+    if !may_see(&mut tx, actor, &row).await? {
+        return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
+    }
+    let env = env(cal, &mut tx, row.receiving_unit_id).await?;
+    let v = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Hides a name but its initials: "Nguyễn Thị Hoa" → "N. T. H.".
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}."))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The public view of a dossier (`/tra-cuu`, `GET /api/v1/lookup/{code}`): no personal data but
+/// the applicant's initials.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicView {
+    pub code: String,
+    pub procedure_name: String,
+    pub applicant: String,
+    pub status: StatusView,
+    pub received_at: Option<Ts>,
+    pub appointment_at: Option<Ts>,
+    pub due_at: Option<Ts>,
+    pub finished_at: Option<Ts>,
+    pub returned_at: Option<Ts>,
+    pub result: Option<String>,
+    pub receiving_unit: String,
+    pub processing_unit: String,
+    /// (action, time, unit) of each step.
+    pub steps: Vec<PublicStep>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicStep {
+    pub action: String,
+    pub at: Ts,
+    pub unit: Option<String>,
+}
+
+pub async fn lookup(app: &App, code: &str) -> AppResult<PublicView> {
+    let v = get(app, &Actor::system(), code).await?;
+    Ok(PublicView {
+        code: v.code,
+        procedure_name: v.procedure_name,
+        applicant: mask_name(&v.applicant.name),
+        status: v.status,
+        received_at: v.received_at,
+        appointment_at: v.appointment_at,
+        due_at: v.due_at,
+        finished_at: v.finished_at,
+        returned_at: v.returned_at,
+        result: v.result,
+        receiving_unit: v.receiving_unit.name,
+        processing_unit: v.processing_unit.name,
+        steps: v
+            .events
+            .into_iter()
+            .map(|e| PublicStep {
+                action: e.action,
+                at: e.at,
+                unit: e.unit,
+            })
+            .collect(),
+    })
+}
+
+/// The tabs of the officer inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tab {
+    /// Assigned to me.
+    Mine,
+    /// Processed by my units.
+    Unit,
+    /// Received at my desk (one-stop officers).
+    Desk,
+    /// Due within one working day.
+    DueSoon,
+    /// Past due.
+    Overdue,
+    /// Waiting for the applicant's supplement.
+    Supplement,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Mine,
+        Tab::Unit,
+        Tab::Desk,
+        Tab::DueSoon,
+        Tab::Overdue,
+        Tab::Supplement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tab::Mine => "mine",
+            Tab::Unit => "unit",
+            Tab::Desk => "desk",
+            Tab::DueSoon => "due_soon",
+            Tab::Overdue => "overdue",
+            Tab::Supplement => "supplement",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// An inbox page.
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub tab: Tab,
+    pub lines: Vec<InboxLine>,
+    pub total: i64,
+    /// The count of each tab.
+    pub counts: Vec<(Tab, i64)>,
+}
+
+/// The units whose dossiers the actor handles: where they receive (desk) and where they process.
+fn actor_units(actor: &Actor) -> (Vec<Uuid>, Vec<Uuid>) {
+    let mut desk = vec![];
+    let mut processing = vec![];
+    for g in &actor.grants {
+        let Some(u) = g.unit_id else { continue };
+        match g.role {
+            Role::OneStopOfficer => desk.push(u),
+            Role::Specialist | Role::UnitHead | Role::Leader => processing.push(u),
+            _ => {}
+        }
+    }
+    (desk, processing)
+}
+
+/// The officer inbox: one tab's page (most urgent first) and every tab's count.
+pub async fn inbox(
+    app: &App,
+    actor: &Actor,
+    tab: Tab,
+    search: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Inbox> {
+    let Some(me) = actor.user_id else {
+        return Err(AppError::forbidden());
+    };
+    let now = app.now();
+    let cal = crate::calendar::working_calendar(app).await?;
+    // "Due soon": due before the end of the next working day.
+    let soon = ts(PrimitiveDateTime::new(
+        cal.next_working_day(local(now).date()),
+        OfficeHours::default().closing(),
+    ));
+    let (desk, processing) = actor_units(actor);
+    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    let base = InboxFilter {
+        search_code: search.map(|s| s.to_ascii_uppercase()),
+        search_name: search.map(congso_text::fold_vi),
+        limit: limit.clamp(1, 200),
+        offset: offset.max(0),
+        ..InboxFilter::default()
+    };
+    let mut tx = app.db.begin_read().await?;
+    let mut counts = vec![];
+    let mut chosen = (vec![], 0);
+    for t in Tab::ALL {
+        let (scopes, filter): (Vec<Scope>, InboxFilter) = match t {
+            Tab::Mine => (vec![Scope::Mine(me)], base.clone()),
+            Tab::Unit => (
+                processing.iter().map(|u| Scope::Processing(*u)).collect(),
+                base.clone(),
+            ),
+            Tab::Desk => (
+                desk.iter().map(|u| Scope::Receiving(*u)).collect(),
+                base.clone(),
+            ),
+            Tab::DueSoon => (
+                processing
+                    .iter()
+                    .map(|u| Scope::Processing(*u))
+                    .chain(desk.iter().map(|u| Scope::Receiving(*u)))
+                    .collect(),
+                InboxFilter {
+                    due_before: Some(soon),
+                    ..base.clone()
+                },
+            ),
+            Tab::Overdue => (
+                processing
+                    .iter()
+                    .map(|u| Scope::Processing(*u))
+                    .chain(desk.iter().map(|u| Scope::Receiving(*u)))
+                    .collect(),
+                InboxFilter {
+                    due_before: Some(now),
+                    ..base.clone()
+                },
+            ),
+            Tab::Supplement => (
+                processing
+                    .iter()
+                    .map(|u| Scope::Processing(*u))
+                    .chain(desk.iter().map(|u| Scope::Receiving(*u)))
+                    .collect(),
+                InboxFilter {
+                    status: Some("awaiting_supplement".to_owned()),
+                    ..base.clone()
+                },
+            ),
+        };
+        let mut lines = vec![];
+        let mut total = 0;
+        let mut seen = std::collections::HashSet::new();
+        for scope in scopes {
+            let wanted = if t == tab {
+                InboxFilter {
+                    limit: filter.limit + filter.offset,
+                    offset: 0,
+                    ..filter.clone()
+                }
+            } else {
+                InboxFilter {
+                    limit: 0,
+                    ..filter.clone()
+                }
+            };
+            let (l, n) = repo::inbox(&mut tx, scope, &wanted).await?;
+            total += n;
+            for line in l {
+                if seen.insert(line.code.clone()) {
+                    lines.push(line);
+                }
+            }
+        }
+        counts.push((t, total));
+        if t == tab {
+            lines.sort_by(|a, b| (a.due_at, &a.code).cmp(&(b.due_at, &b.code)));
+            let page = lines
+                .into_iter()
+                .skip(filter.offset as usize)
+                .take(filter.limit as usize)
+                .collect();
+            chosen = (page, total);
+        }
+    }
+    tx.commit().await?;
+    Ok(Inbox {
+        tab,
+        lines: chosen.0,
+        total: chosen.1,
+        counts,
+    })
+}
+
+/// What the deadline sweep did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SweepReport {
+    pub apology_obligations: usize,
+    pub escalations: usize,
+}
+
+/// The deadline sweep (a periodic job): for every open dossier due within one working day that is
+/// not finished, creates the obligation to apologise (Mẫu 04) for the unit handling it; for every
+/// step that has used up its budget, escalates once to the head of the unit.
+pub async fn sweep(app: &App) -> AppResult<SweepReport> {
+    let now = app.now();
+    let cal = crate::calendar::working_calendar(app).await?;
+    let at = local(now);
+    let hours = OfficeHours::default();
+    // No later than 1 working day before the due date: everything due by the end of the next
+    // working day.
+    let horizon = ts(PrimitiveDateTime::new(
+        cal.next_working_day(at.date()),
+        hours.closing(),
+    ));
+    let mut report = SweepReport::default();
+    let mut tx = app.db.begin_write().await?;
+    for mut row in repo::due_without_obligation(&mut tx, horizon, 500).await? {
+        row.apology_required_at = Some(now);
+        row.updated_at = now;
+        repo::update(&mut tx, &row).await?;
+        audit::record(
+            &mut tx,
+            &Actor::system(),
+            Subject {
+                kind: "dossier",
+                id: row.id,
+                unit_id: Some(row.processing_unit_id),
+            },
+            "apology_required",
+            json!({ "due_at": row.due_at.map(|d| d.unix_micros()) }),
+            now,
+        )
+        .await?;
+        notify_unit_heads(&mut tx, &row, "apology_required", now).await?;
+        report.apology_obligations += 1;
+    }
+    for mut row in repo::steps_started_before(&mut tx, now - Duration::hours(1), 500).await? {
+        let Some(clock) = clock_of(&row)? else {
+            continue;
+        };
+        let role = stage_role(&row.status);
+        let Some(step) = clock
+            .steps
+            .iter()
+            .skip(usize::try_from(row.step_index).unwrap_or(0))
+            .find(|s| s.name.starts_with(role))
+            .or_else(|| clock.steps.iter().find(|s| s.name.starts_with(role)))
+        else {
+            continue;
+        };
+        let budget = match step.limit {
+            TimeLimit::WorkingHours(h) => i64::from(h) * 60,
+            TimeLimit::WorkingDays(d) => i64::from(d) * i64::from(hours.daily_minutes()),
+            TimeLimit::CalendarDays(d) => i64::from(d) * 24 * 60,
+        };
+        let Some(started) = row.step_started_at else {
+            continue;
+        };
+        let spent = cal.working_minutes_between(local(started), at, &hours);
+        if spent <= budget {
+            continue;
+        }
+        row.step_escalated = true;
+        row.updated_at = now;
+        repo::update(&mut tx, &row).await?;
+        audit::record(
+            &mut tx,
+            &Actor::system(),
+            Subject { kind: "dossier", id: row.id, unit_id: Some(row.processing_unit_id) },
+            "step_overdue",
+            json!({ "step": step.name.split('|').nth(1), "budget_minutes": budget, "spent_minutes": spent }),
+            now,
+        )
+        .await?;
+        notify_unit_heads(&mut tx, &row, "step_overdue", now).await?;
+        report.escalations += 1;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Emails the heads of the unit processing a dossier.
+async fn notify_unit_heads(tx: &mut Tx, row: &DossierRow, what: &str, now: Ts) -> AppResult<()> {
+    let heads = users::with_role_in_unit(tx, "unit_head", row.processing_unit_id).await?;
+    for (email, name) in heads {
+        let (subject, text) = match what {
+            "apology_required" => (
+                format!(
+                    "Hồ sơ {} sắp quá hạn: cần văn bản xin lỗi (Mẫu 04)",
+                    row.code
+                ),
+                format!(
+                    "Kính gửi {name},\n\nHồ sơ {} ({}) đến hạn {} nhưng chưa giải quyết xong. Theo quy định, đơn vị phải gửi văn bản xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) chậm nhất 01 ngày làm việc trước ngày hết hạn.\n---\nDossier {} is due soon and not finished: an apology with a new date (form 04) is required.",
+                    row.code,
+                    row.procedure_name,
+                    row.due_at
+                        .map(|d| format_datetime_vi(d.get()))
+                        .unwrap_or_default(),
+                    row.code
+                ),
+            ),
+            _ => (
+                format!("Hồ sơ {} vượt thời gian của bước xử lý", row.code),
+                format!(
+                    "Kính gửi {name},\n\nHồ sơ {} ({}) đã dùng hết thời gian quy định cho bước xử lý hiện tại.\n---\nDossier {} has used up the time budget of its current step.",
+                    row.code, row.procedure_name, row.code
+                ),
+            ),
+        };
+        send_email(
+            tx,
+            &Email {
+                to: email,
+                subject,
+                text,
+                html: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves the open dossiers processed by a closed unit to its successor (reorganisation), keeping
+/// code, receipt date and clock; one event per dossier. Used inside the unit-closing transaction.
+pub async fn move_to_successor(
+    tx: &mut Tx,
+    actor: &Actor,
+    from: Uuid,
+    to: Uuid,
+    now: Ts,
+) -> AppResult<usize> {
+    let rows = repo::open_processed_by(tx, from).await?;
+    let n = rows.len();
+    for mut row in rows {
+        row.processing_unit_id = to;
+        row.assignee_id = None;
+        row.updated_at = now;
+        repo::update(tx, &row).await?;
+        audit::record(
+            tx,
+            actor,
+            Subject {
+                kind: "dossier",
+                id: row.id,
+                unit_id: Some(to),
+            },
+            "transferred_by_reorg",
+            json!({ "from_unit": from, "to_unit": to }),
+            now,
+        )
+        .await?;
+    }
+    Ok(n)
+}

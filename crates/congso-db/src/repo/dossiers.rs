@@ -1,0 +1,350 @@
+//! One-stop dossiers: the current-state rows, the daily code sequence, and the inbox queries.
+
+use time::Date;
+use uuid::Uuid;
+
+use crate::{DbResult, Ts, Tx, tx_run};
+
+/// The current state of a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DossierRow {
+    pub id: Uuid,
+    pub code: String,
+    pub procedure_id: Uuid,
+    pub procedure_version: i64,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub channel: String,
+    pub regime: String,
+    pub receiving_unit_id: Uuid,
+    pub processing_unit_id: Uuid,
+    pub assignee_id: Option<Uuid>,
+    pub citizen_id: Option<Uuid>,
+    pub status: String,
+    pub open: bool,
+    pub applicant_name: String,
+    pub applicant_folded: String,
+    pub applicant_id_number: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub applicant_email: Option<String>,
+    pub applicant_address: Option<String>,
+    /// JSON: the documents checklist.
+    pub documents: String,
+    /// JSON: the legal clock (`congso_calendar::SlaClock`), once started.
+    pub clock: Option<String>,
+    pub submitted_at: Option<Ts>,
+    pub received_at: Option<Ts>,
+    pub appointment_at: Option<Ts>,
+    pub due_at: Option<Ts>,
+    pub paused_since: Option<Ts>,
+    pub resume_status: Option<String>,
+    pub supplements: i64,
+    pub fee_vnd: i64,
+    pub amount_due: Option<i64>,
+    pub apology_required_at: Option<Ts>,
+    pub apology_at: Option<Ts>,
+    pub forwarded_at: Option<Ts>,
+    pub step_index: i64,
+    pub step_started_at: Option<Ts>,
+    pub step_escalated: bool,
+    pub finished_at: Option<Ts>,
+    pub returned_at: Option<Ts>,
+    pub result: Option<String>,
+    pub outcome: Option<String>,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+macro_rules! cols {
+    () => {
+        "id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel, regime, receiving_unit_id, \
+         processing_unit_id, assignee_id, citizen_id, status, open, applicant_name, applicant_folded, applicant_id_number, \
+         applicant_phone, applicant_email, applicant_address, documents, clock, submitted_at, received_at, appointment_at, \
+         due_at, paused_since, resume_status, supplements, fee_vnd, amount_due, apology_required_at, apology_at, \
+         forwarded_at, step_index, step_started_at, step_escalated, finished_at, returned_at, result, outcome, created_at, \
+         updated_at"
+    };
+}
+
+macro_rules! bind_all {
+    ($q:expr, $d:expr) => {
+        $q.bind($d.id)
+            .bind(&$d.code)
+            .bind($d.procedure_id)
+            .bind($d.procedure_version)
+            .bind(&$d.procedure_code)
+            .bind(&$d.procedure_name)
+            .bind(&$d.channel)
+            .bind(&$d.regime)
+            .bind($d.receiving_unit_id)
+            .bind($d.processing_unit_id)
+            .bind($d.assignee_id)
+            .bind($d.citizen_id)
+            .bind(&$d.status)
+            .bind($d.open)
+            .bind(&$d.applicant_name)
+            .bind(&$d.applicant_folded)
+            .bind(&$d.applicant_id_number)
+            .bind(&$d.applicant_phone)
+            .bind(&$d.applicant_email)
+            .bind(&$d.applicant_address)
+            .bind(&$d.documents)
+            .bind(&$d.clock)
+            .bind($d.submitted_at)
+            .bind($d.received_at)
+            .bind($d.appointment_at)
+            .bind($d.due_at)
+            .bind($d.paused_since)
+            .bind(&$d.resume_status)
+            .bind($d.supplements)
+            .bind($d.fee_vnd)
+            .bind($d.amount_due)
+            .bind($d.apology_required_at)
+            .bind($d.apology_at)
+            .bind($d.forwarded_at)
+            .bind($d.step_index)
+            .bind($d.step_started_at)
+            .bind($d.step_escalated)
+            .bind($d.finished_at)
+            .bind($d.returned_at)
+            .bind(&$d.result)
+            .bind(&$d.outcome)
+            .bind($d.created_at)
+            .bind($d.updated_at)
+    };
+}
+
+const PLACEHOLDERS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+    $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43";
+
+pub async fn insert(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
+    let sql = format!(
+        concat!("INSERT INTO dossiers (", cols!(), ") VALUES ({})"),
+        PLACEHOLDERS
+    );
+    tx_run!(tx, |c| bind_all!(
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone())),
+        d
+    )
+    .execute(c)
+    .await
+    .map(|_| ()))
+}
+
+/// Writes the whole current state (same id). The row was read in the same transaction.
+pub async fn update(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
+    const SQL: &str = "UPDATE dossiers SET code = $2, procedure_id = $3, procedure_version = $4, procedure_code = $5, \
+        procedure_name = $6, channel = $7, regime = $8, receiving_unit_id = $9, processing_unit_id = $10, assignee_id = $11, \
+        citizen_id = $12, status = $13, open = $14, applicant_name = $15, applicant_folded = $16, applicant_id_number = $17, \
+        applicant_phone = $18, applicant_email = $19, applicant_address = $20, documents = $21, clock = $22, \
+        submitted_at = $23, received_at = $24, appointment_at = $25, due_at = $26, paused_since = $27, resume_status = $28, \
+        supplements = $29, fee_vnd = $30, amount_due = $31, apology_required_at = $32, apology_at = $33, forwarded_at = $34, \
+        step_index = $35, step_started_at = $36, step_escalated = $37, finished_at = $38, returned_at = $39, result = $40, \
+        outcome = $41, created_at = $42, updated_at = $43 WHERE id = $1";
+    tx_run!(tx, |c| bind_all!(sqlx::query(SQL), d)
+        .execute(c)
+        .await
+        .map(|_| ()))
+}
+
+/// The dossier with this code, locked for the rest of the transaction on PostgreSQL (SQLite's
+/// write transaction already excludes other writers).
+pub async fn by_code_for_update(tx: &mut Tx, code: &str) -> DbResult<Option<DossierRow>> {
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as::<_, DossierRow>(concat!(
+                "SELECT ",
+                cols!(),
+                " FROM dossiers WHERE code = $1"
+            ))
+            .bind(code)
+            .fetch_optional(&mut **t)
+            .await
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_as::<_, DossierRow>(concat!(
+                "SELECT ",
+                cols!(),
+                " FROM dossiers WHERE code = $1 FOR UPDATE"
+            ))
+            .bind(code)
+            .fetch_optional(&mut **t)
+            .await
+        }
+    }
+}
+
+pub async fn by_code(tx: &mut Tx, code: &str) -> DbResult<Option<DossierRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, DossierRow>(concat!(
+        "SELECT ",
+        cols!(),
+        " FROM dossiers WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(c)
+    .await)
+}
+
+/// The next number of the day for a receiving unit (1, 2, 3, … with no gap or repeat among
+/// committed dossiers: the counter row is locked until the transaction ends).
+pub async fn next_sequence(tx: &mut Tx, unit_id: Uuid, day: Date) -> DbResult<i64> {
+    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO dossier_counters (unit_id, day, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (unit_id, day) DO UPDATE SET last = dossier_counters.last + 1 RETURNING last"
+    )
+    .bind(unit_id)
+    .bind(day)
+    .fetch_one(c)
+    .await)
+}
+
+/// One line of an inbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InboxLine {
+    pub code: String,
+    pub procedure_name: String,
+    pub applicant_name: String,
+    pub status: String,
+    pub due_at: Option<Ts>,
+    pub received_at: Option<Ts>,
+    pub assignee_id: Option<Uuid>,
+    pub supplements: i64,
+    pub processing_unit_id: Uuid,
+    pub receiving_unit_id: Uuid,
+}
+
+/// Which dossiers an inbox shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Assigned to this user.
+    Mine(Uuid),
+    /// Being processed in this unit.
+    Processing(Uuid),
+    /// Received at this unit (the one-stop desk).
+    Receiving(Uuid),
+}
+
+/// Optional narrowing of an inbox.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// Only dossiers due before this instant (due soon / overdue).
+    pub due_before: Option<Ts>,
+    pub status: Option<String>,
+    /// A code prefix (upper case) …
+    pub search_code: Option<String>,
+    /// … or words of the applicant's name (folded).
+    pub search_name: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One page of an inbox (open dossiers), most urgent first, and the total.
+pub async fn inbox(tx: &mut Tx, scope: Scope, f: &InboxFilter) -> DbResult<(Vec<InboxLine>, i64)> {
+    macro_rules! q {
+        ($col:literal) => {
+            (
+                concat!(
+                    "SELECT code, procedure_name, applicant_name, status, due_at, received_at, assignee_id, supplements, \
+                     processing_unit_id, receiving_unit_id FROM dossiers WHERE ",
+                    $col,
+                    " = $1 AND open = $2 AND ($3 IS NULL OR due_at < $3) AND ($4 IS NULL OR status = $4) \
+                     AND ($5 IS NULL OR code LIKE $5 || '%' OR applicant_folded LIKE '%' || $6 || '%') \
+                     ORDER BY due_at, code LIMIT $7 OFFSET $8"
+                ),
+                concat!(
+                    "SELECT COUNT(*) FROM dossiers WHERE ",
+                    $col,
+                    " = $1 AND open = $2 AND ($3 IS NULL OR due_at < $3) AND ($4 IS NULL OR status = $4) \
+                     AND ($5 IS NULL OR code LIKE $5 || '%' OR applicant_folded LIKE '%' || $6 || '%')"
+                ),
+            )
+        };
+    }
+    let (id, (sql, count_sql)) = match scope {
+        Scope::Mine(u) => (u, q!("assignee_id")),
+        Scope::Processing(u) => (u, q!("processing_unit_id")),
+        Scope::Receiving(u) => (u, q!("receiving_unit_id")),
+    };
+    let lines = tx_run!(tx, |c| sqlx::query_as::<_, InboxLine>(sql)
+        .bind(id)
+        .bind(true)
+        .bind(f.due_before)
+        .bind(&f.status)
+        .bind(&f.search_code)
+        .bind(&f.search_name)
+        .bind(f.limit)
+        .bind(f.offset)
+        .fetch_all(&mut *c)
+        .await)?;
+    let total = tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(count_sql)
+        .bind(id)
+        .bind(true)
+        .bind(f.due_before)
+        .bind(&f.status)
+        .bind(&f.search_code)
+        .bind(&f.search_name)
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok((lines, total))
+}
+
+/// Open dossiers whose clock runs and whose due moment is before `before`, with no apology
+/// obligation yet (the deadline sweep).
+pub async fn due_without_obligation(
+    tx: &mut Tx,
+    before: Ts,
+    limit: i64,
+) -> DbResult<Vec<DossierRow>> {
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, DossierRow>(concat!(
+        "SELECT ", cols!(), " FROM dossiers WHERE open = $1 AND due_at <= $2 AND apology_required_at IS NULL \
+         AND apology_at IS NULL AND finished_at IS NULL AND paused_since IS NULL ORDER BY due_at LIMIT $3"
+    ))
+    .bind(true)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(c)
+    .await
+    })
+}
+
+/// Open dossiers in a step that started before `before` and has not been escalated.
+pub async fn steps_started_before(
+    tx: &mut Tx,
+    before: Ts,
+    limit: i64,
+) -> DbResult<Vec<DossierRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, DossierRow>(concat!(
+        "SELECT ",
+        cols!(),
+        " FROM dossiers WHERE open = $1 AND step_escalated = $2 AND step_started_at < $3 \
+         AND finished_at IS NULL AND paused_since IS NULL ORDER BY step_started_at LIMIT $4"
+    ))
+    .bind(true)
+    .bind(false)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+}
+
+/// Open dossiers processed by a unit (for moving them to a successor unit).
+pub async fn open_processed_by(tx: &mut Tx, unit_id: Uuid) -> DbResult<Vec<DossierRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, DossierRow>(concat!(
+        "SELECT ",
+        cols!(),
+        " FROM dossiers WHERE processing_unit_id = $1 AND open = $2 ORDER BY code"
+    ))
+    .bind(unit_id)
+    .bind(true)
+    .fetch_all(c)
+    .await)
+}
+
+pub async fn count(tx: &mut Tx) -> DbResult<i64> {
+    tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM dossiers"
+    )
+    .fetch_one(c)
+    .await)
+}

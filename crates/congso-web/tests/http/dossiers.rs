@@ -1,0 +1,397 @@
+//! The one-stop desk through the API, on both backends: every transition, every refusal path,
+//! illegal and unauthorised actions (nothing written), the legal clock.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::macros::datetime;
+
+use crate::helpers::{TestApp, TestResponse};
+use crate::http_test;
+
+pub const PROC: &str = "1.999900.000.00.00.H57";
+
+/// A Department of Justice procedure: 5 working days at the counter, online and by post, with a
+/// workflow budget of 4 + 24 + 8 + 4 working hours.
+pub async fn setup(app: &TestApp) {
+    let admin = app.token("admin").await;
+    let spec = json!({
+        "code": PROC, "name": "Cấp phiếu thử nghiệm một cửa", "field": {"code": "TN", "name": "Thử nghiệm"},
+        "level": "province", "unit": "000.00.04.H57", "online": "full",
+        "channels": [
+            {"kind": "counter", "time_limit": {"value": 5, "unit": "working_days"}, "fee_vnd": 50000},
+            {"kind": "online", "time_limit": {"value": 5, "unit": "working_days"}, "fee_vnd": 25000},
+            {"kind": "post", "time_limit": {"value": 5, "unit": "working_days"}, "fee_vnd": 50000}
+        ],
+        "documents": [{"name": "Tờ khai", "originals": 1, "copies": 0}, {"name": "Bản sao căn cước", "originals": 0, "copies": 1}],
+        "steps": ["Nộp hồ sơ", "Thẩm định", "Trả kết quả"], "applicants": "Công dân", "result": "Phiếu",
+        "legal_basis": ["Luật thử nghiệm"],
+        "workflow": [
+            {"name": "Tiếp nhận", "role": "one_stop_officer", "budget": {"value": 4, "unit": "working_hours"}},
+            {"name": "Thẩm định", "role": "specialist", "budget": {"value": 24, "unit": "working_hours"}},
+            {"name": "Phê duyệt", "role": "unit_head", "budget": {"value": 8, "unit": "working_hours"}},
+            {"name": "Trả kết quả", "role": "one_stop_officer", "budget": {"value": 4, "unit": "working_hours"}}
+        ]
+    });
+    assert_eq!(
+        app.api(Method::POST, "/api/v1/procedures", Some(&admin), Some(spec))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/api/v1/procedures/{PROC}/publish"),
+            Some(&admin),
+            None
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+}
+
+pub async fn receive(app: &TestApp, token: &str, email: Option<&str>) -> Value {
+    let r = app
+        .api(Method::POST, "/api/v1/dossiers", Some(token), Some(json!({
+            "procedure_code": PROC, "channel": "counter",
+            "applicant": {"name": "Nguyễn Thị Hoa", "id_number": "046195000123", "phone": "0905123456", "email": email, "address": "12 Lê Lợi, Huế"}
+        })))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()
+}
+
+pub async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> TestResponse {
+    app.api(
+        Method::POST,
+        &format!("/api/v1/dossiers/{code}/actions"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+pub async fn ok(app: &TestApp, token: &str, code: &str, body: Value) -> Value {
+    let r = act(app, token, code, body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.body);
+    r.json()
+}
+
+http_test!(async fn a_full_lifecycle_with_codes_appointment_and_timeline(app) {
+    app.clock.set(datetime!(2026-02-13 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let head = app.token("lanhdao.so").await;
+    let spec = app.token("chuyenvien").await;
+    let d = receive(&app, &desk, Some("hoa@example.vn")).await;
+    let code = d["code"].as_str().expect("code").to_owned();
+    assert_eq!(code, "000.01.01.H57-260213-0001", "centre code, receipt date in UTC+7, first of the day");
+    assert_eq!(d["status"], json!({"code": 2, "name": "Được tiếp nhận", "state": "received"}));
+    assert_eq!(d["received_at"], "2026-02-13T09:00:00+07:00");
+    // Fri 13/2/2026 + 5 working days over the Tết break (16-20/2) → Fri 27/2/2026, end of office hours.
+    assert_eq!(d["appointment_at"], "2026-02-27T17:00:00+07:00");
+    assert_eq!(d["processing_unit"]["code"], "000.00.04.H57");
+    assert_eq!(d["fee_vnd"], 50000);
+    assert_eq!(d["documents"].as_array().map(Vec::len), Some(2));
+    app.clock.set(datetime!(2026-02-13 10:00 +7));
+    let f = ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    assert_eq!(f["status"]["code"], 4);
+    app.clock.set(datetime!(2026-02-23 08:00 +7));
+    let a = ok(&app, &head, &code, json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    assert_eq!((a["status"]["state"].clone(), a["assignee"].clone()), (json!("assigned"), json!("chuyenvien")));
+    let p = ok(&app, &spec, &code, json!({"action": "submit_for_approval"})).await;
+    assert_eq!(p["status"]["state"], "pending_approval");
+    let ap = ok(&app, &head, &code, json!({"action": "approve"})).await;
+    assert_eq!(ap["status"]["state"], "approved");
+    app.clock.set(datetime!(2026-02-24 10:00 +7));
+    let fin = ok(&app, &spec, &code, json!({"action": "finish"})).await;
+    assert_eq!((fin["status"]["code"].clone(), fin["result"].clone()), (json!(9), json!("early")));
+    let ret = ok(&app, &desk, &code, json!({"action": "return_result"})).await;
+    assert_eq!(ret["status"], json!({"code": 10, "name": "Đã trả kết quả", "state": "returned"}));
+    assert_eq!(ret["returned_at"], "2026-02-24T10:00:00+07:00");
+    let actions: Vec<&str> = ret["events"].as_array().expect("events").iter().map(|e| e["action"].as_str().unwrap_or_default()).collect();
+    assert_eq!(actions, ["receive", "forward", "assign", "submit_for_approval", "approve", "finish", "return_result"]);
+    assert_eq!(ret["events"][2]["actor"], "Lê Minh Tuấn");
+    assert!(ret["actions"].as_array().is_some_and(Vec::is_empty), "terminal");
+    // The next dossier of the day gets 0002; another day restarts at 0001.
+    app.clock.set(datetime!(2026-02-13 11:00 +7));
+    assert_eq!(receive(&app, &desk, None).await["code"], "000.01.01.H57-260213-0002");
+    app.clock.set(datetime!(2026-03-02 08:00 +7));
+    assert_eq!(receive(&app, &desk, None).await["code"], "000.01.01.H57-260302-0001");
+    // The applicant was notified by email at receipt and when the result was ready.
+    let mails = congso_db::jobs::unfinished(&app.app.db).await.expect("jobs");
+    let to_hoa = mails.iter().filter(|(kind, payload, _)| kind == "send_email" && payload.contains("hoa@example.vn")).count();
+    assert_eq!(to_hoa, 2, "{mails:?}");
+    // The hash chain is intact.
+    assert!(matches!(congso_db::events::verify(&app.app.db).await.expect("verify"), congso_db::events::Verification::Ok { .. }));
+});
+
+http_test!(async fn supplements_pause_the_clock_and_a_second_one_makes_it_late(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let head = app.token("lanhdao.so").await;
+    let spec = app.token("chuyenvien").await;
+    let d = receive(&app, &desk, None).await;
+    let code = d["code"].as_str().expect("code").to_owned();
+    assert_eq!(d["appointment_at"], "2026-03-09T17:00:00+07:00", "Mon 2/3 + 5 working days");
+    ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    ok(&app, &head, &code, json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    // Without a reason the request is refused.
+    let r = act(&app, &spec, &code, json!({"action": "request_supplement"})).await;
+    assert_eq!((r.status, r.json()["error"].clone()), (StatusCode::BAD_REQUEST, json!("invalid_input")));
+    app.clock.set(datetime!(2026-03-03 09:00 +7));
+    let s = ok(&app, &spec, &code, json!({"action": "request_supplement", "reason": "Thiếu bản sao căn cước",
+        "items": [{"name": "Bản sao căn cước", "originals": 0, "copies": 1}]})).await;
+    assert_eq!((s["status"]["code"].clone(), s["paused"].clone(), s["supplements"].clone()), (json!(5), json!(true), json!(1)));
+    // Paused Tue 3/3, resumed Fri 6/3: 3 working days (4, 5, 6) → due 3 working days later.
+    app.clock.set(datetime!(2026-03-06 09:00 +7));
+    let back = ok(&app, &desk, &code, json!({"action": "supplement_received"})).await;
+    assert_eq!(back["status"]["state"], "assigned", "back where it was");
+    assert_eq!(back["paused_working_days"], 3);
+    assert_eq!(back["due_at"], "2026-03-12T17:00:00+07:00");
+    assert_eq!(back["appointment_at"], "2026-03-09T17:00:00+07:00", "the original appointment is kept");
+    // A second request is allowed but makes the dossier late whatever the dates.
+    ok(&app, &spec, &code, json!({"action": "request_supplement", "reason": "Thiếu chữ ký"})).await;
+    app.clock.set(datetime!(2026-03-06 10:00 +7));
+    ok(&app, &desk, &code, json!({"action": "supplement_received"})).await;
+    ok(&app, &head, &code, json!({"action": "approve"})).await;
+    let fin = ok(&app, &spec, &code, json!({"action": "finish"})).await;
+    assert_eq!((fin["supplements"].clone(), fin["result"].clone()), (json!(2), json!("late")));
+    let second = fin["events"].as_array().expect("events").iter().filter(|e| e["action"] == "request_supplement").count();
+    assert_eq!(second, 2);
+});
+
+http_test!(async fn payment_apology_once_and_the_obligation_one_working_day_before(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let head = app.token("lanhdao.so").await;
+    let code = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    // Payment requested and received the same day: the state comes back.
+    let p = ok(&app, &desk, &code, json!({"action": "request_payment", "amount_vnd": 50000})).await;
+    assert_eq!((p["status"]["code"].clone(), p["amount_due"].clone()), (json!(6), json!(50000)));
+    let back = ok(&app, &desk, &code, json!({"action": "payment_received"})).await;
+    assert_eq!(back["status"]["state"], "forwarded");
+    // Due Mon 9/3. Two working days before (Thu 5/3) the sweep finds nothing; one working day before
+    // (Fri 6/3) it creates the apology obligation for the late unit.
+    app.clock.set(datetime!(2026-03-05 09:00 +7));
+    assert_eq!(congso_app::dossiers::sweep(&app.app).await.expect("sweep").apology_obligations, 0);
+    let before = app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(&desk), None).await.json();
+    assert_eq!(before["apology_required"], false);
+    app.clock.set(datetime!(2026-03-06 09:00 +7));
+    assert_eq!(congso_app::dossiers::sweep(&app.app).await.expect("sweep").apology_obligations, 1);
+    assert_eq!(congso_app::dossiers::sweep(&app.app).await.expect("sweep").apology_obligations, 0, "once");
+    let d = app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(&head), None).await.json();
+    assert_eq!(d["apology_required"], true);
+    assert!(d["events"].as_array().expect("events").iter().any(|e| e["action"] == "apology_required"));
+    // The apology moves the due date to the new appointment, once.
+    let early = act(&app, &head, &code, json!({"action": "apologize", "reason": "Chờ xác minh", "new_appointment_at": "2026-03-05"})).await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST, "the new date must be later than the current one");
+    let a = ok(&app, &head, &code, json!({"action": "apologize", "reason": "Chờ xác minh của cơ quan khác", "new_appointment_at": "2026-03-13"})).await;
+    assert_eq!((a["due_at"].clone(), a["new_appointment_at"].clone()), (json!("2026-03-13T17:00:00+07:00"), json!("2026-03-13T17:00:00+07:00")));
+    assert_eq!(a["apology_required"], false);
+    let again = act(&app, &head, &code, json!({"action": "apologize", "reason": "Lần nữa", "new_appointment_at": "2026-03-20"})).await;
+    assert_eq!((again.status, again.json()["error"].clone()), (StatusCode::CONFLICT, json!("new_appointment_once")));
+    // Finishing after the original appointment but before the new one is on time… by the new date.
+    app.clock.set(datetime!(2026-03-12 09:00 +7));
+    ok(&app, &head, &code, json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    ok(&app, &head, &code, json!({"action": "approve"})).await;
+    let fin = ok(&app, &head, &code, json!({"action": "finish"})).await;
+    assert_eq!(fin["result"], "early");
+});
+
+http_test!(async fn illegal_and_unauthorised_actions_write_nothing(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let head = app.token("lanhdao.so").await;
+    let spec = app.token("chuyenvien").await;
+    let admin = app.token("admin").await;
+    let code = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    // A specialist of another department.
+    let r = app.api(Method::POST, "/api/v1/users", Some(&admin), Some(json!({
+        "username": "cv.yte", "password": "mat-khau-du-dai", "full_name": "Chuyên viên Sở Y tế", "role": "specialist", "unit": "000.00.10.H57"
+    }))).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let login = app.api(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "cv.yte", "password": "mat-khau-du-dai"}))).await;
+    let other = login.json()["token"].as_str().expect("token").to_owned();
+    let events = app.event_count().await;
+    let cases: Vec<(&str, Value, StatusCode, &str)> = vec![
+        (&desk, json!({"action": "return_result"}), StatusCode::CONFLICT, "illegal_transition"),
+        (&desk, json!({"action": "approve"}), StatusCode::CONFLICT, "illegal_transition"),
+        (&desk, json!({"action": "fly"}), StatusCode::BAD_REQUEST, "invalid_input"),
+        (&spec, json!({"action": "forward"}), StatusCode::FORBIDDEN, "forbidden"),
+        (&other, json!({"action": "forward"}), StatusCode::FORBIDDEN, "forbidden"),
+    ];
+    for (token, body, status, error) in &cases {
+        let r = act(&app, token, &code, body.clone()).await;
+        assert_eq!((r.status, r.json()["error"].clone()), (*status, json!(error)), "{body}");
+    }
+    ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    let events = events + 1;
+    let cases: Vec<(&str, Value, StatusCode, &str)> = vec![
+        (&desk, json!({"action": "transfer", "to_unit": "000.00.06.H57"}), StatusCode::FORBIDDEN, "forbidden"),
+        (&desk, json!({"action": "approve"}), StatusCode::CONFLICT, "illegal_transition"),
+        (&other, json!({"action": "assign", "assignee": "cv.yte"}), StatusCode::FORBIDDEN, "forbidden"),
+        (&head, json!({"action": "assign", "assignee": "cv.yte"}), StatusCode::BAD_REQUEST, "invalid_assignee"),
+        (&head, json!({"action": "assign"}), StatusCode::BAD_REQUEST, "invalid_input"),
+        (&spec, json!({"action": "stop", "reason": "x"}), StatusCode::FORBIDDEN, "forbidden"),
+        (&head, json!({"action": "finish"}), StatusCode::CONFLICT, "illegal_transition"),
+        (&desk, json!({"action": "forward"}), StatusCode::CONFLICT, "illegal_transition"),
+    ];
+    for (token, body, status, error) in &cases {
+        let r = act(&app, token, &code, body.clone()).await;
+        assert_eq!((r.status, r.json()["error"].clone()), (*status, json!(error)), "{body}");
+    }
+    assert_eq!(app.event_count().await, events, "refused actions wrote nothing");
+    let d = app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(&desk), None).await.json();
+    assert_eq!(d["status"]["state"], "forwarded");
+    // Staff of unrelated units cannot even read it; neither can the public API without a token.
+    assert_eq!(app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(&other), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), None, None).await.status, StatusCode::UNAUTHORIZED);
+});
+
+http_test!(async fn refusals_withdrawal_stop_and_transfer(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let head = app.token("lanhdao.so").await;
+    let spec = app.token("chuyenvien").await;
+    // Refused at intake (Mẫu 03): status 3, terminal.
+    let a = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    assert_eq!(act(&app, &desk, &a, json!({"action": "refuse"})).await.json()["error"], "invalid_input", "a reason is needed");
+    let r = ok(&app, &desk, &a, json!({"action": "refuse", "reason": "Hồ sơ không thuộc thẩm quyền"})).await;
+    assert_eq!((r["status"]["code"].clone(), r["outcome"].clone(), r["actions"].clone()), (json!(3), json!("refused"), json!([])));
+    // Refused during processing: finished with a refusal, then returned.
+    let b = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &b, json!({"action": "forward"})).await;
+    ok(&app, &head, &b, json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    let r = ok(&app, &spec, &b, json!({"action": "refuse", "reason": "Không đủ điều kiện"})).await;
+    assert_eq!((r["status"]["code"].clone(), r["outcome"].clone(), r["result"].clone()), (json!(9), json!("refused"), json!("early")));
+    assert_eq!(ok(&app, &desk, &b, json!({"action": "return_result"})).await["status"]["code"], 10);
+    // Withdrawn at the applicant's request (7), stopped (8).
+    let c = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &c, json!({"action": "forward"})).await;
+    assert_eq!(ok(&app, &desk, &c, json!({"action": "withdraw", "note": "Công dân xin rút"})).await["status"]["code"], 7);
+    let d = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &d, json!({"action": "forward"})).await;
+    assert_eq!(act(&app, &head, &d, json!({"action": "stop"})).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(ok(&app, &head, &d, json!({"action": "stop", "reason": "Có tranh chấp"})).await["status"]["code"], 8);
+    // Transfer (liên thông) to another department: its head may then assign.
+    let e = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &e, json!({"action": "forward"})).await;
+    let t = ok(&app, &head, &e, json!({"action": "transfer", "to_unit": "000.00.06.H57"})).await;
+    assert_eq!((t["processing_unit"]["code"].clone(), t["status"]["state"].clone()), (json!("000.00.06.H57"), json!("forwarded")));
+    assert_eq!(act(&app, &head, &e, json!({"action": "assign", "assignee": "chuyenvien"})).await.status, StatusCode::FORBIDDEN, "no longer theirs");
+});
+
+http_test!(async fn online_submissions_are_accepted_or_refused(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let citizen = {
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let u = congso_db::repo::users::by_username(&mut tx, "congdan").await.expect("q").expect("user");
+        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
+    };
+    let new = || congso_app::dossiers::NewDossier {
+        procedure_code: PROC.into(), channel: "online".into(),
+        applicant: congso_app::dossiers::Applicant { name: "Nguyễn Thị Hoa".into(), ..Default::default() },
+        documents: vec![], receiving_unit: None, code: None, received_at: None,
+    };
+    let s = congso_app::dossiers::submit(&app.app, &citizen, new()).await.expect("submit");
+    assert_eq!((s.status.code, s.appointment_at), (1, None), "no clock before acceptance");
+    app.clock.set(datetime!(2026-03-02 14:00 +7));
+    let a = ok(&app, &desk, &s.code, json!({"action": "accept"})).await;
+    assert_eq!((a["status"]["code"].clone(), a["appointment_at"].clone()), (json!(2), json!("2026-03-09T17:00:00+07:00")));
+    let s2 = congso_app::dossiers::submit(&app.app, &citizen, new()).await.expect("submit");
+    let r = ok(&app, &desk, &s2.code, json!({"action": "refuse", "reason": "Giấy tờ không rõ"})).await;
+    assert_eq!(r["status"]["code"], 3);
+    // The citizen sees their own dossier; others' are not found.
+    assert_eq!(congso_app::dossiers::get(&app.app, &citizen, &s.code).await.expect("own").code, s.code);
+    let other = receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    assert!(congso_app::dossiers::get(&app.app, &citizen, &other).await.is_err());
+});
+
+http_test!(async fn the_public_lookup_shows_steps_but_no_personal_data(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let code = receive(&app, &desk, Some("hoa@example.vn")).await["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    let r = app.api(Method::GET, &format!("/api/v1/lookup/{code}"), None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let j = r.json();
+    assert_eq!(j["applicant"], "N. T. H.");
+    assert_eq!(j["status"]["code"], 4);
+    assert_eq!(j["steps"].as_array().map(Vec::len), Some(2));
+    for private in ["046195000123", "0905123456", "hoa@example.vn", "Lê Lợi", "Nguyễn Thị Hoa"] {
+        assert!(!r.body.contains(private), "{private} leaked");
+    }
+    assert_eq!(app.api(Method::GET, "/api/v1/lookup/000.01.01.H57-260302-9999", None, None).await.status, StatusCode::NOT_FOUND);
+});
+
+http_test!(async fn a_thousand_concurrent_receipts_get_consecutive_codes(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let officer = {
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let u = congso_db::repo::users::by_username(&mut tx, "motcua").await.expect("q").expect("user");
+        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
+    };
+    let mut tasks = vec![];
+    for i in 0..1000 {
+        let (app2, officer) = (app.app.clone(), officer.clone());
+        tasks.push(tokio::spawn(async move {
+            let new = congso_app::dossiers::NewDossier {
+                procedure_code: PROC.into(), channel: "counter".into(),
+                applicant: congso_app::dossiers::Applicant { name: format!("Người nộp {i}"), ..Default::default() },
+                documents: vec![], receiving_unit: None, code: None, received_at: None,
+            };
+            loop {
+                match congso_app::dossiers::receive(&app2, &officer, new.clone()).await {
+                    Ok(v) => return v.code,
+                    // PostgreSQL may abort one of two transactions racing for the counter row;
+                    // the desk retries.
+                    Err(e) if e.code == congso_domain::ErrorCode::Conflict => continue,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }));
+    }
+    let mut codes = vec![];
+    for t in tasks {
+        codes.push(t.await.expect("task"));
+    }
+    codes.sort();
+    let expected: Vec<String> = (1..=1000).map(|n| format!("000.01.01.H57-260302-{n:04}")).collect();
+    assert_eq!(codes, expected);
+});
+
+http_test!(async fn closing_a_unit_moves_its_open_dossiers_to_the_successor(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let admin = app.token("admin").await;
+    for (code, name) in [("000.00.81.H57", "Sở cũ"), ("000.00.82.H57", "Sở mới")] {
+        let r = app.api(Method::POST, "/api/v1/units", Some(&admin), Some(json!({"code": code, "name": name, "kind": "department", "parent": "000.00.00.H57", "valid_from": "2026-01-01"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    let mut spec = crate::catalogue::base_spec("1.999901.000.00.00.H57", "Thủ tục của sở cũ");
+    spec["unit"] = json!("000.00.81.H57");
+    spec["level"] = json!("province");
+    app.api(Method::POST, "/api/v1/procedures", Some(&admin), Some(spec)).await;
+    app.api(Method::POST, "/api/v1/procedures/1.999901.000.00.00.H57/publish", Some(&admin), None).await;
+    let desk = app.token("motcua").await;
+    let r = app.api(Method::POST, "/api/v1/dossiers", Some(&desk), Some(json!({"procedure_code": "1.999901.000.00.00.H57", "channel": "counter", "applicant": {"name": "Trần Văn Bình"}}))).await;
+    let d = r.json();
+    let code = d["code"].as_str().expect("code").to_owned();
+    ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    let close = app.api(Method::POST, "/api/v1/units/000.00.81.H57/close", Some(&admin), Some(json!({"valid_to": "2026-03-03", "successors": [{"code": "000.00.82.H57", "relation": "merge"}]}))).await;
+    assert_eq!(close.status, StatusCode::OK, "{}", close.body);
+    let after = app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(&desk), None).await.json();
+    assert_eq!(after["processing_unit"]["code"], "000.00.82.H57");
+    assert_eq!((after["code"].clone(), after["received_at"].clone(), after["appointment_at"].clone()), (d["code"].clone(), d["received_at"].clone(), d["appointment_at"].clone()));
+    assert!(after["events"].as_array().expect("events").iter().any(|e| e["action"] == "transferred_by_reorg"));
+});
