@@ -1171,9 +1171,43 @@ pub async fn get(app: &App, actor: &Actor, code: &str) -> AppResult<DossierView>
         return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
     }
     let env = env(cal, &mut tx, row.receiving_unit_id).await?;
-    let v = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
+    let mut v = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
+    v.actions = permitted(&mut tx, actor, &row).await?;
     tx.commit().await?;
     Ok(v)
+}
+
+/// The actions the actor may take on the dossier now (state and roles both allow them).
+async fn permitted(tx: &mut Tx, actor: &Actor, row: &DossierRow) -> AppResult<Vec<String>> {
+    let receiving = roles_on(tx, actor, row.receiving_unit_id).await?;
+    let processing = roles_on(tx, actor, row.processing_unit_id).await?;
+    let owner = actor.user_id.is_some() && actor.user_id == row.citizen_id;
+    let mut out: Vec<String> = vec![];
+    for t in DOSSIER.actions_from(&row.status) {
+        let held: Vec<Role> = match t.side {
+            Side::Receiving => receiving.clone(),
+            Side::Processing => processing.clone(),
+            Side::Either => receiving.iter().chain(processing.iter()).copied().collect(),
+        };
+        let ok = actor.is_system
+            || held.iter().any(|r| t.roles.contains(r))
+            || (owner && t.roles.contains(&Role::Citizen));
+        if ok && !out.iter().any(|a| a == t.action) {
+            out.push(t.action.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// Staff who may be assigned a dossier of `unit_code` (specialists and heads of that unit).
+pub async fn assignable(app: &App, unit_code: &str) -> AppResult<Vec<(String, String)>> {
+    let mut tx = app.db.begin_read().await?;
+    let unit = units::by_code_on(&mut tx, unit_code, app.today())
+        .await?
+        .ok_or(AppError::not_found())?;
+    let staff = users::staff_of_unit(&mut tx, unit.id, &["specialist", "unit_head"]).await?;
+    tx.commit().await?;
+    Ok(staff.into_iter().map(|(u, n, _)| (u, n)).collect())
 }
 
 /// Hides a name but its initials: "Nguyễn Thị Hoa" → "N. T. H.".

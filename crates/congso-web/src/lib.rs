@@ -214,7 +214,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dang-xuat", post(pages::auth::logout))
         .route("/ngon-ngu/{lang}", get(pages::auth::switch_language))
-        .route("/can-bo", get(pages::workspace::workspace))
+        .route("/can-bo", get(pages::desk::inbox))
+        .route(
+            "/can-bo/tiep-nhan",
+            get(pages::desk::receive_form).post(pages::desk::receive),
+        )
+        .route("/can-bo/chuyen-hang-loat", post(pages::desk::bulk_forward))
+        .route("/can-bo/ho-so/{code}", get(pages::desk::dossier))
+        .route("/can-bo/ho-so/{code}/thao-tac", post(pages::desk::act))
+        .route("/tra-cuu", get(pages::desk::lookup))
         .route("/quan-tri", get(pages::admin::admin_home))
         .route(
             "/quan-tri/nguoi-dung",

@@ -166,3 +166,25 @@ pub async fn with_role_in_unit(
     .await
     })
 }
+
+/// (username, full name, role) of the active staff holding one of `roles` in `unit_id`.
+pub async fn staff_of_unit(
+    tx: &mut Tx,
+    unit_id: Uuid,
+    roles: &[&str],
+) -> DbResult<Vec<(String, String, String)>> {
+    let rows = tx_run!(tx, |c| {
+        sqlx::query_as::<_, (String, String, String)>(
+        "SELECT u.username, u.full_name, g.role FROM role_grants g JOIN users u ON u.id = g.user_id \
+         WHERE g.unit_id = $1 AND g.revoked_at IS NULL AND u.active = $2 ORDER BY u.full_name"
+    )
+    .bind(unit_id)
+    .bind(true)
+    .fetch_all(c)
+    .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| roles.contains(&r.2.as_str()))
+        .collect())
+}

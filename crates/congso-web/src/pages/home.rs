@@ -23,8 +23,8 @@ pub struct HomePage {
 const PARTS: &[(&str, &str, Option<&str>)] = &[
     ("part-procedures", "part-procedures-desc", Some("/thu-tuc")),
     ("part-online", "part-online-desc", None),
-    ("part-track", "part-track-desc", None),
-    ("part-onestop", "part-onestop-desc", None),
+    ("part-track", "part-track-desc", Some("/tra-cuu")),
+    ("part-onestop", "part-onestop-desc", Some("/can-bo")),
     ("part-directives", "part-directives-desc", None),
     ("part-petitions", "part-petitions-desc", None),
     ("part-stats", "part-stats-desc", None),

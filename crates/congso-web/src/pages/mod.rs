@@ -5,9 +5,9 @@ pub mod admin;
 pub mod admin_procedures;
 pub mod auth;
 pub mod calendar;
+pub mod desk;
 pub mod home;
 pub mod procedures;
-pub mod workspace;
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod catalogue_pages;
+mod desk_pages;
 mod dossiers;
 mod openapi;
 mod pages;

@@ -1,0 +1,91 @@
+//! The officer workspace and the public lookup as people use them (forms, no JavaScript).
+
+use axum::http::StatusCode;
+use time::macros::datetime;
+
+use crate::dossiers::{PROC, setup};
+use crate::helpers::PW;
+use crate::http_test;
+
+http_test!(async fn an_officer_receives_forwards_and_the_department_processes_with_forms(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let mut desk = app.browser();
+    desk.login("motcua", PW).await;
+    let form = desk.get(&format!("/can-bo/tiep-nhan?thu-tuc={PROC}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("Tờ khai") && form.body.contains("Bản sao căn cước"), "the checklist comes from the procedure");
+    let csrf = form.csrf();
+    let r = desk.post_form("/can-bo/tiep-nhan", &[("csrf_token", &csrf), ("procedure_code", PROC), ("channel", "counter"),
+        ("name", "Phan Văn Đức"), ("id_number", "046090000777"), ("phone", "0912 345 678"), ("email", ""), ("address", "Phường Thuận Hóa"), ("doc", "0")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = desk.get(r.location().expect("redirect")).await;
+    assert!(page.body.contains("Hồ sơ 000.01.01.H57-260302-0001"), "{}", page.body);
+    assert!(page.body.contains("Được tiếp nhận"));
+    assert!(page.body.contains("09/03/2026"), "appointment shown dd/mm/yyyy");
+    assert!(page.body.contains("/ho-so/000.01.01.H57-260302-0001/mau-01.pdf"));
+    assert!(page.body.contains("id=\"form-forward\""), "the desk may forward");
+    assert!(!page.body.contains("id=\"form-approve\""));
+    let code = "000.01.01.H57-260302-0001";
+    // The first document was handed in, the second not.
+    let detail = congso_app::dossiers::get(&app.app, &congso_app::Actor::system(), code).await.expect("get");
+    assert_eq!(detail.documents.iter().map(|d| d.provided).collect::<Vec<_>>(), [true, false]);
+    let r = desk.post_form(&format!("/can-bo/ho-so/{code}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "forward"), ("to_unit", "")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An action the state no longer allows shows a Vietnamese message.
+    let again = desk.post_form(&format!("/can-bo/ho-so/{code}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "forward")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("Không thể thực hiện thao tác này"), "{}", again.body);
+    // The head of the department finds it in the unit tab and assigns it.
+    let mut head = app.browser();
+    head.login("lanhdao.so", PW).await;
+    let inbox = head.get("/can-bo?tab=unit").await;
+    assert!(inbox.body.contains(code), "{}", inbox.body);
+    let by_name = head.get("/can-bo?tab=unit&q=phan+van+duc").await;
+    assert!(by_name.body.contains(code), "search by the applicant's name without accents");
+    let page = head.get(&format!("/can-bo/ho-so/{code}")).await;
+    assert!(page.body.contains("value=\"chuyenvien\""), "specialists of the department are offered");
+    let r = head.post_form(&format!("/can-bo/ho-so/{code}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "assign"), ("assignee", "chuyenvien")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut spec = app.browser();
+    spec.login("chuyenvien", PW).await;
+    let mine = spec.get("/can-bo").await;
+    assert!(mine.body.contains(code), "the specialist's own tab lists it");
+    // The public lookup shows the steps, not the person.
+    let mut public = app.browser();
+    let l = public.get(&format!("/tra-cuu?ma={code}")).await;
+    assert_eq!(l.status, StatusCode::OK);
+    assert!(l.body.contains("P. V. Đ."), "initials only");
+    assert!(!l.body.contains("Phan Văn Đức") && !l.body.contains("046090000777"));
+    for step in ["Tiếp nhận hồ sơ", "Chuyển cơ quan giải quyết", "Phân công thụ lý"] {
+        assert!(l.body.contains(step), "{step}");
+    }
+    let missing = public.get("/tra-cuu?ma=000.01.01.H57-260302-9999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Không tìm thấy hồ sơ"));
+});
+
+http_test!(async fn bulk_forwarding_from_the_desk(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let token = app.token("motcua").await;
+    let a = crate::dossiers::receive(&app, &token, None).await["code"].as_str().expect("code").to_owned();
+    let b = crate::dossiers::receive(&app, &token, None).await["code"].as_str().expect("code").to_owned();
+    let mut desk = app.browser();
+    desk.login("motcua", PW).await;
+    let inbox = desk.get("/can-bo?tab=desk").await;
+    assert!(inbox.body.contains(&format!("value=\"{a}\"")));
+    let r = desk.post_form("/can-bo/chuyen-hang-loat", &[("csrf_token", &inbox.csrf()), ("codes", &a), ("codes", &b)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = desk.get(r.location().expect("redirect")).await;
+    assert!(after.body.contains("Đã chuyển 2 hồ sơ."), "{}", after.body);
+    for code in [a, b] {
+        let d = congso_app::dossiers::get(&app.app, &congso_app::Actor::system(), &code).await.expect("get");
+        assert_eq!(d.status.state, "forwarded");
+    }
+    // Citizens cannot use the workspace.
+    let mut c = app.browser();
+    c.login("congdan", PW).await;
+    assert_eq!(c.get("/can-bo").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(c.get("/can-bo/tiep-nhan").await.status, StatusCode::FORBIDDEN);
+});
