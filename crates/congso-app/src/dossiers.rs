@@ -237,58 +237,94 @@ async fn create(
     new: NewDossier,
     online_submission: bool,
 ) -> AppResult<DossierView> {
-    let channel = match new.channel.as_str() {
-        "counter" => ChannelKind::Counter,
-        "online" => ChannelKind::Online,
-        "post" => ChannelKind::Post,
-        other => {
-            return Err(AppError::new(ErrorCode::InvalidInput)
-                .with_detail(format!("channel {other}; one of {}", CHANNELS.join(", "))));
-        }
-    };
+    let checked = check_new(&new)?;
+    let now = new.received_at.unwrap_or_else(|| app.now());
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_write().await?;
+    let view = create_in(
+        &mut tx,
+        app,
+        cal,
+        actor,
+        &new,
+        online_submission,
+        now,
+        checked,
+        false,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+fn optional<T: ToString>(
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, ErrorCode>,
+) -> AppResult<Option<String>> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(x) => Ok(Some(parse(x)?.to_string())),
+        None => Ok(None),
+    }
+}
+
+/// Validates the channel and the applicant's data.
+fn check_new(new: &NewDossier) -> AppResult<Checked> {
+    if !CHANNELS.contains(&new.channel.as_str()) {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail(format!(
+            "channel {}; one of {}",
+            new.channel,
+            CHANNELS.join(", ")
+        )));
+    }
     let name = new.applicant.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 300 {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail("applicant.name"));
     }
-    let email = match new
-        .applicant
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(e) => Some(congso_domain::Email::parse(e)?.to_string()),
-        None => None,
+    Ok(Checked {
+        name,
+        email: optional(&new.applicant.email, congso_domain::Email::parse)?,
+        phone: optional(&new.applicant.phone, congso_domain::Phone::parse)?,
+        id_number: optional(&new.applicant.id_number, congso_domain::Cccd::parse)?,
+    })
+}
+
+/// Applicant data after validation.
+struct Checked {
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    id_number: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn create_in(
+    tx: &mut Tx,
+    app: &App,
+    cal: Arc<WorkingCalendar>,
+    actor: &Actor,
+    new: &NewDossier,
+    online_submission: bool,
+    now: Ts,
+    checked: Checked,
+    quiet: bool,
+) -> AppResult<DossierView> {
+    let Checked {
+        name,
+        email,
+        phone,
+        id_number,
+    } = checked;
+    let channel = match new.channel.as_str() {
+        "counter" => ChannelKind::Counter,
+        "post" => ChannelKind::Post,
+        _ => ChannelKind::Online,
     };
-    let phone = match new
-        .applicant
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(p) => Some(congso_domain::Phone::parse(p)?.to_string()),
-        None => None,
-    };
-    let id_number = match new
-        .applicant
-        .id_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(c) => Some(congso_domain::Cccd::parse(c)?.to_string()),
-        None => None,
-    };
-    let now = new.received_at.unwrap_or_else(|| app.now());
-    let cal = crate::calendar::working_calendar(app).await?;
-    let mut tx = app.db.begin_write().await?;
     // The receiving unit: given, or the unit where the actor is a one-stop officer.
     let receiving = match &new.receiving_unit {
-        Some(code) => units::by_code_on(&mut tx, code.trim(), local_date(now.get()))
+        Some(code) => units::by_code_on(tx, code.trim(), local_date(now.get()))
             .await?
             .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?,
-        None if online_submission => units::list(&mut tx, Some(local_date(now.get())))
+        None if online_submission => units::list(tx, Some(local_date(now.get())))
             .await?
             .into_iter()
             .find(|u| u.kind == "service_centre")
@@ -300,23 +336,23 @@ async fn create(
                 .find(|g| g.role == Role::OneStopOfficer)
                 .and_then(|g| g.unit_id)
                 .ok_or(AppError::forbidden())?;
-            units::by_id(&mut tx, unit_id)
+            units::by_id(tx, unit_id)
                 .await?
                 .ok_or(AppError::not_found())?
         }
     };
     if !online_submission {
         actor
-            .require(&mut tx, Permission::DossierReceive, receiving.id)
+            .require(tx, Permission::DossierReceive, receiving.id)
             .await?;
     }
-    let proc_row = procedures::by_code(&mut tx, new.procedure_code.trim())
+    let proc_row = procedures::by_code(tx, new.procedure_code.trim())
         .await?
         .filter(|p| p.status == "published")
         .ok_or(
             AppError::new(ErrorCode::ProcedureNotFound).with_detail(new.procedure_code.clone()),
         )?;
-    let spec = procedure_spec(&mut tx, proc_row.id, proc_row.version).await?;
+    let spec = procedure_spec(tx, proc_row.id, proc_row.version).await?;
     let ch = spec
         .channel(channel)
         .ok_or(AppError::new(ErrorCode::ChannelNotOffered).with_detail(channel.as_str()))?
@@ -334,7 +370,7 @@ async fn create(
     if online_submission && spec.online == congso_domain::procedure::OnlineLevel::None {
         return Err(AppError::new(ErrorCode::ChannelNotOffered).with_detail("online"));
     }
-    let env = env(cal, &mut tx, receiving.id).await?;
+    let env = env(cal, tx, receiving.id).await?;
     let received_local = local(now);
     let clock = if online_submission {
         None
@@ -349,7 +385,7 @@ async fn create(
     let code = match &new.code {
         Some(c) => c.trim().to_owned(),
         None => {
-            let seq = repo::next_sequence(&mut tx, receiving.id, day).await?;
+            let seq = repo::next_sequence(tx, receiving.id, day).await?;
             format!(
                 "{}-{:02}{:02}{:02}-{:04}",
                 receiving.code,
@@ -431,9 +467,9 @@ async fn create(
         created_at: now,
         updated_at: now,
     };
-    repo::insert(&mut tx, &row).await?;
+    repo::insert(tx, &row).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Subject { kind: "dossier", id: row.id, unit_id: Some(receiving.id) },
         if online_submission { "submit" } else { "receive" },
@@ -444,9 +480,9 @@ async fn create(
         now,
     )
     .await?;
-    if !online_submission {
+    if !online_submission && !quiet {
         notify(
-            &mut tx,
+            tx,
             app,
             &row,
             "received",
@@ -455,9 +491,7 @@ async fn create(
         )
         .await?;
     }
-    let view = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
-    tx.commit().await?;
-    Ok(view)
+    view(tx, &row, env.cal.as_ref(), &env.hours, now).await
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -668,11 +702,12 @@ pub async fn act_at(
 ) -> AppResult<DossierView> {
     let cal = crate::calendar::working_calendar(app).await?;
     let mut tx = app.db.begin_write().await?;
-    let view = act_in(&mut tx, app, cal, actor, code, &input, now).await?;
+    let view = act_in(&mut tx, app, cal, actor, code, &input, now, false).await?;
     tx.commit().await?;
     Ok(view)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn act_in(
     tx: &mut Tx,
     app: &App,
@@ -681,6 +716,7 @@ async fn act_in(
     code: &str,
     input: &ActionInput,
     now: Ts,
+    quiet: bool,
 ) -> AppResult<DossierView> {
     let mut row = repo::by_code_for_update(tx, code.trim())
         .await?
@@ -903,7 +939,7 @@ async fn act_in(
         now,
     )
     .await?;
-    if let Some(tpl) = template {
+    if let Some(tpl) = template.filter(|_| !quiet) {
         let unit_name = units::by_id(tx, acted_unit)
             .await?
             .map(|u| u.name)
@@ -1624,4 +1660,157 @@ pub async fn move_to_successor(
         .await?;
     }
     Ok(n)
+}
+
+/// One dossier of a previous one-stop system (`congso import dossiers FILE.jsonl`, one per line).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyDossier {
+    pub procedure_code: String,
+    /// The receiving unit's code.
+    pub unit_code: String,
+    pub channel: String,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub documents: Vec<DocumentItem>,
+    /// Keep this code; generated when absent.
+    #[serde(default)]
+    pub code: Option<String>,
+    pub events: Vec<LegacyEvent>,
+}
+
+/// One step of a legacy dossier's history.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyEvent {
+    /// RFC 3339, e.g. `2026-02-13T09:15:00+07:00`.
+    pub at: String,
+    pub action: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub to_unit: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub amount_vnd: Option<i64>,
+    #[serde(default)]
+    pub new_appointment_at: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn line_error(line: usize, e: impl std::fmt::Display) -> AppError {
+    AppError::new(ErrorCode::ImportLineFailed).with_detail(format!("dòng/line {line}: {e}"))
+}
+
+/// Imports dossiers from a previous system, replaying each one's history through the case engine
+/// at the recorded times (so appointments, pauses and results are recomputed, and a history the
+/// rules forbid is refused), all in one transaction: one bad line and nothing is written. No
+/// notifications are sent. Returns the number of dossiers.
+pub async fn import_legacy(
+    app: &App,
+    text: &str,
+    progress: &(dyn Fn(usize, usize) + Send + Sync),
+) -> AppResult<usize> {
+    let mut parsed = vec![];
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let d: LegacyDossier = serde_json::from_str(line).map_err(|e| line_error(i + 1, e))?;
+        if d.events.is_empty() {
+            return Err(line_error(i + 1, "events: empty"));
+        }
+        let mut times = vec![];
+        for e in &d.events {
+            let at =
+                time::OffsetDateTime::parse(&e.at, &time::format_description::well_known::Rfc3339)
+                    .map_err(|_| line_error(i + 1, format!("at {:?}", e.at)))?;
+            if times.last().is_some_and(|prev| at < *prev) {
+                return Err(line_error(
+                    i + 1,
+                    format!("{} at {}: events out of order", e.action, e.at),
+                ));
+            }
+            times.push(at);
+        }
+        let first = d.events[0].action.as_str();
+        if first != "receive" && first != "submit" {
+            return Err(line_error(
+                i + 1,
+                "the first event must be receive (or submit then accept)",
+            ));
+        }
+        parsed.push((i + 1, d, times));
+    }
+    let total = parsed.len();
+    let system = Actor::system();
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_write().await?;
+    for (n, (line, d, times)) in parsed.into_iter().enumerate() {
+        if let Some(code) = &d.code
+            && repo::by_code(&mut tx, code).await?.is_some()
+        {
+            return Err(line_error(line, format!("code {code} already exists")));
+        }
+        let online = d.events[0].action == "submit";
+        let new = NewDossier {
+            procedure_code: d.procedure_code.clone(),
+            channel: if online {
+                "online".to_owned()
+            } else {
+                d.channel.clone()
+            },
+            applicant: d.applicant.clone(),
+            documents: d.documents.clone(),
+            receiving_unit: Some(d.unit_code.clone()),
+            code: d.code.clone(),
+            received_at: None,
+        };
+        let checked = check_new(&new).map_err(|e| line_error(line, e))?;
+        let at0 = Ts::new(times[0]);
+        let created = create_in(
+            &mut tx,
+            app,
+            cal.clone(),
+            &system,
+            &new,
+            online,
+            at0,
+            checked,
+            true,
+        )
+        .await
+        .map_err(|e| line_error(line, e))?;
+        for (e, at) in d.events.iter().zip(times.iter()).skip(1) {
+            let input = ActionInput {
+                action: e.action.clone(),
+                reason: e.reason.clone(),
+                to_unit: e.to_unit.clone(),
+                assignee: e.assignee.clone(),
+                amount_vnd: e.amount_vnd,
+                new_appointment_at: e.new_appointment_at.clone(),
+                items: vec![],
+                note: e.note.clone(),
+            };
+            act_in(
+                &mut tx,
+                app,
+                cal.clone(),
+                &system,
+                &created.code,
+                &input,
+                Ts::new(*at),
+                true,
+            )
+            .await
+            .map_err(|err| line_error(line, format!("{} at {}: {err}", e.action, e.at)))?;
+        }
+        if (n + 1) % 200 == 0 || n + 1 == total {
+            progress(n + 1, total);
+        }
+    }
+    tx.commit().await?;
+    Ok(total)
 }

@@ -70,6 +70,9 @@ pub enum Command {
 pub enum ImportCommand {
     /// The procedure catalogue from FILE.json or FILE.xlsx (nothing is written if any row is bad).
     Procedures { file: PathBuf },
+    /// Dossiers of a previous one-stop system from FILE.jsonl (one dossier with its events per
+    /// line), replayed through the case engine; nothing is written if any line is refused.
+    Dossiers { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -372,6 +375,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "ok: {} mới / created, {} cập nhật / updated, {} không đổi / unchanged",
                 r.created, r.updated, r.unchanged
             );
+            ExitCode::SUCCESS
+        }
+        Command::Import(ImportCommand::Dossiers { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let progress = |done: usize, total: usize| {
+                let pct = (done * 100).checked_div(total).unwrap_or(100);
+                eprint!("\r[{:<25}] {pct:>3}%  {done}/{total}", "#".repeat(pct / 4));
+                if done == total {
+                    eprintln!();
+                }
+            };
+            let n = congso_app::dossiers::import_legacy(&app, &text, &progress)
+                .await
+                .map_err(user_error)?;
+            println!("ok: {n} hồ sơ / dossiers imported");
             ExitCode::SUCCESS
         }
         Command::Export(ExportCommand::Procedures { file }) => {

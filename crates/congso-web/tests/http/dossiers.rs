@@ -395,3 +395,62 @@ http_test!(async fn closing_a_unit_moves_its_open_dossiers_to_the_successor(app)
     assert_eq!((after["code"].clone(), after["received_at"].clone(), after["appointment_at"].clone()), (d["code"].clone(), d["received_at"].clone(), d["appointment_at"].clone()));
     assert!(after["events"].as_array().expect("events").iter().any(|e| e["action"] == "transferred_by_reorg"));
 });
+
+fn legacy_line(code: &str, events: Value) -> String {
+    json!({
+        "procedure_code": PROC, "unit_code": "000.01.01.H57", "channel": "counter", "code": code,
+        "applicant": {"name": "Lê Thị Lan", "phone": "0905000111"}, "events": events
+    })
+    .to_string()
+}
+
+http_test!(async fn legacy_dossiers_are_replayed_through_the_engine_all_or_nothing(app) {
+    app.clock.set(datetime!(2026-03-20 09:00 +7));
+    setup(&app).await;
+    let good = legacy_line("000.01.01.H57-260213-0101", json!([
+        {"at": "2026-02-13T09:15:00+07:00", "action": "receive"},
+        {"at": "2026-02-13T10:00:00+07:00", "action": "forward"},
+        {"at": "2026-02-23T08:30:00+07:00", "action": "assign", "assignee": "chuyenvien"},
+        {"at": "2026-02-24T08:30:00+07:00", "action": "request_supplement", "reason": "Thiếu tờ khai"},
+        {"at": "2026-02-27T08:30:00+07:00", "action": "supplement_received"},
+        {"at": "2026-03-03T08:30:00+07:00", "action": "approve"},
+        {"at": "2026-03-03T15:00:00+07:00", "action": "finish"},
+        {"at": "2026-03-04T09:00:00+07:00", "action": "return_result"}
+    ]));
+    let online = legacy_line("000.01.01.H57-260302-0102", json!([
+        {"at": "2026-03-02T20:00:00+07:00", "action": "submit"},
+        {"at": "2026-03-03T08:00:00+07:00", "action": "accept"}
+    ]));
+    // The third line returns a result that was never processed: refused with its line number.
+    let bad = legacy_line("000.01.01.H57-260302-0103", json!([
+        {"at": "2026-03-02T09:00:00+07:00", "action": "receive"},
+        {"at": "2026-03-02T10:00:00+07:00", "action": "return_result"}
+    ]));
+    let before = app.event_count().await;
+    let err = congso_app::dossiers::import_legacy(&app.app, &format!("{good}\n{online}\n{bad}\n"), &|_, _| {}).await.expect_err("bad line");
+    assert_eq!(err.code, congso_domain::ErrorCode::ImportLineFailed);
+    let detail = err.detail.unwrap_or_default();
+    assert!(detail.contains("dòng/line 3") && detail.contains("return_result"), "{detail}");
+    assert_eq!(app.event_count().await, before, "nothing written");
+    let unordered = legacy_line("000.01.01.H57-260302-0104", json!([
+        {"at": "2026-03-02T09:00:00+07:00", "action": "receive"}, {"at": "2026-03-01T09:00:00+07:00", "action": "forward"}
+    ]));
+    assert!(congso_app::dossiers::import_legacy(&app.app, &unordered, &|_, _| {}).await.is_err());
+    // Without the bad line both import, with appointments and results recomputed.
+    let n = congso_app::dossiers::import_legacy(&app.app, &format!("{good}\n\n{online}\n"), &|_, _| {}).await.expect("import");
+    assert_eq!(n, 2);
+    let desk = app.token("motcua").await;
+    let d = app.api(Method::GET, "/api/v1/dossiers/000.01.01.H57-260213-0101", Some(&desk), None).await.json();
+    assert_eq!(d["appointment_at"], "2026-02-27T17:00:00+07:00");
+    // Paused Tue 24/2 → Fri 27/2 (3 working days): due Wed 4/3; finished Tue 3/3 → early.
+    assert_eq!((d["paused_working_days"].clone(), d["due_at"].clone()), (json!(3), json!("2026-03-04T17:00:00+07:00")));
+    assert_eq!((d["result"].clone(), d["status"]["code"].clone()), (json!("early"), json!(10)));
+    assert_eq!(d["events"].as_array().map(Vec::len), Some(8));
+    let o = app.api(Method::GET, "/api/v1/dossiers/000.01.01.H57-260302-0102", Some(&desk), None).await.json();
+    assert_eq!((o["status"]["code"].clone(), o["appointment_at"].clone()), (json!(2), json!("2026-03-10T17:00:00+07:00")), "accepted Tue 3/3 + 5 working days");
+    // Imports send no email to applicants of the past.
+    assert!(congso_db::jobs::unfinished(&app.app.db).await.expect("jobs").iter().all(|j| j.0 != "send_email"));
+    // The same codes cannot be imported twice.
+    let again = congso_app::dossiers::import_legacy(&app.app, &good, &|_, _| {}).await.expect_err("duplicate");
+    assert!(again.detail.unwrap_or_default().contains("already exists"));
+});
