@@ -27,6 +27,8 @@ use time::{Duration, PrimitiveDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, Subject};
+
+pub mod forms;
 use crate::jobs::{Email, send_email};
 use crate::{Actor, App, AppError, AppResult};
 

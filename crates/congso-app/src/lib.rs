@@ -37,6 +37,8 @@ pub struct AppConfig {
     pub login_free_failures_per_ip: i64,
     /// The public base URL, used in emails.
     pub public_url: String,
+    /// The locality on official forms ("Huế, ngày …").
+    pub place_name: String,
 }
 
 impl Default for AppConfig {
@@ -46,6 +48,7 @@ impl Default for AppConfig {
             login_free_failures: 5,
             login_free_failures_per_ip: 50,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            place_name: "Huế".to_owned(),
         }
     }
 }

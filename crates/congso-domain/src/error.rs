@@ -57,6 +57,7 @@ pub enum ErrorCode {
     NewAppointmentOnce,
     InvalidAssignee,
     ImportLineFailed,
+    FormNotAvailable,
 }
 
 impl ErrorCode {
@@ -103,6 +104,7 @@ impl ErrorCode {
         ErrorCode::NewAppointmentOnce,
         ErrorCode::InvalidAssignee,
         ErrorCode::ImportLineFailed,
+        ErrorCode::FormNotAvailable,
     ];
 
     /// The stable wire name.
@@ -149,6 +151,7 @@ impl ErrorCode {
             ErrorCode::NewAppointmentOnce => "new_appointment_once",
             ErrorCode::InvalidAssignee => "invalid_assignee",
             ErrorCode::ImportLineFailed => "import_line_failed",
+            ErrorCode::FormNotAvailable => "form_not_available",
         }
     }
 
@@ -176,7 +179,8 @@ impl ErrorCode {
             | ErrorCode::NothingToPublish
             | ErrorCode::ProcedureRepealed
             | ErrorCode::IllegalTransition
-            | ErrorCode::NewAppointmentOnce => 409,
+            | ErrorCode::NewAppointmentOnce
+            | ErrorCode::FormNotAvailable => 409,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidUsername
             | ErrorCode::WeakPassword
@@ -359,6 +363,10 @@ impl ErrorCode {
             ErrorCode::InvalidAssignee => (
                 "Người được phân công phải là công chức của đơn vị đang giải quyết hồ sơ.",
                 "The assignee must be an officer of the unit processing the dossier.",
+            ),
+            ErrorCode::FormNotAvailable => (
+                "Hồ sơ chưa có văn bản này (ví dụ: chưa có yêu cầu bổ sung thì chưa có Mẫu 02; hồ sơ trực tuyến chưa được tiếp nhận thì chưa có Mẫu 01).",
+                "This dossier has no such form yet (e.g. no supplement request means no form 02; an online submission not yet accepted has no form 01).",
             ),
             ErrorCode::ImportLineFailed => (
                 "Dòng dữ liệu không hợp lệ; chưa có hồ sơ nào được ghi.",

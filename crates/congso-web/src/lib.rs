@@ -223,6 +223,9 @@ pub fn router(state: AppState) -> Router {
         .route("/can-bo/ho-so/{code}", get(pages::desk::dossier))
         .route("/can-bo/ho-so/{code}/thao-tac", post(pages::desk::act))
         .route("/tra-cuu", get(pages::desk::lookup))
+        .route("/dossiers/so-theo-doi.xlsx", get(pages::forms::book_xlsx))
+        .route("/dossiers/{code}/{file}", get(pages::forms::form_pdf))
+        .route("/ho-so/{code}/{file}", get(pages::forms::form_pdf))
         .route("/quan-tri", get(pages::admin::admin_home))
         .route(
             "/quan-tri/nguoi-dung",

@@ -219,6 +219,7 @@ pub fn app(db: Db, cfg: &Config) -> App {
         AppConfig {
             session_idle_minutes: cfg.session_idle_minutes,
             public_url: cfg.public_url.clone(),
+            place_name: cfg.place_name.clone(),
             ..AppConfig::default()
         },
     )

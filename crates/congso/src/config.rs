@@ -24,6 +24,8 @@ pub struct Config {
     pub database_url: String,
     pub data_dir: PathBuf,
     pub public_url: String,
+    /// The locality that starts the date line of official forms ("Huế, ngày …").
+    pub place_name: String,
     pub secure_cookies: bool,
     pub session_idle_minutes: i64,
     pub max_body_bytes: usize,
@@ -60,6 +62,7 @@ impl Default for Config {
             database_url: String::new(),
             data_dir: PathBuf::from("./data"),
             public_url: "http://127.0.0.1:8080".into(),
+            place_name: "Huế".into(),
             secure_cookies: false,
             session_idle_minutes: 30,
             max_body_bytes: 2 * 1024 * 1024,
@@ -100,6 +103,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &congso_db::redact_url(&self.database_url()))
             .field("data_dir", &self.data_dir)
             .field("public_url", &self.public_url)
+            .field("place_name", &self.place_name)
             .field("secure_cookies", &self.secure_cookies)
             .field("smtp_host", &self.mail.smtp_host)
             .field(
@@ -118,7 +122,8 @@ bind = "127.0.0.1:8080"              # CONGSO_BIND
 database_url = ""                     # CONGSO_DATABASE_URL; empty = sqlite://<data_dir>/congso.db
                                       # PostgreSQL: "postgres://user:password@host:5432/congso"
 data_dir = "./data"                   # CONGSO_DATA_DIR: database, outbox, files
-public_url = "http://127.0.0.1:8080"  # CONGSO_PUBLIC_URL: used in links sent by email
+public_url = "http://127.0.0.1:8080"  # CONGSO_PUBLIC_URL: used in links sent by email and QR codes
+place_name = "Huế"                    # CONGSO_PLACE_NAME: the place on official forms ("Huế, ngày …")
 secure_cookies = false                # CONGSO_SECURE_COOKIES=1 when served over HTTPS
 session_idle_minutes = 30             # sign out after this long without activity
 max_body_bytes = 2097152              # largest accepted request body
@@ -176,6 +181,7 @@ impl Config {
         set(&mut self.bind, "CONGSO_BIND");
         set(&mut self.database_url, "CONGSO_DATABASE_URL");
         set(&mut self.public_url, "CONGSO_PUBLIC_URL");
+        set(&mut self.place_name, "CONGSO_PLACE_NAME");
         set(&mut self.mail.from, "CONGSO_MAIL_FROM");
         set(&mut self.mail.smtp_host, "CONGSO_SMTP_HOST");
         set(&mut self.mail.smtp_username, "CONGSO_SMTP_USERNAME");

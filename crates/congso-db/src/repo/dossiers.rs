@@ -328,6 +328,28 @@ pub async fn steps_started_before(
     .await)
 }
 
+/// Dossiers received by a unit in `[from, to)`, in order of receipt (the tracking book).
+pub async fn received_between(
+    tx: &mut Tx,
+    unit_id: Uuid,
+    from: Ts,
+    to: Ts,
+    limit: i64,
+) -> DbResult<Vec<DossierRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, DossierRow>(concat!(
+        "SELECT ",
+        cols!(),
+        " FROM dossiers WHERE receiving_unit_id = $1 AND received_at >= $2 AND received_at < $3 \
+         ORDER BY received_at, code LIMIT $4"
+    ))
+    .bind(unit_id)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+}
+
 /// Open dossiers processed by a unit (for moving them to a successor unit).
 pub async fn open_processed_by(tx: &mut Tx, unit_id: Uuid) -> DbResult<Vec<DossierRow>> {
     tx_run!(tx, |c| sqlx::query_as::<_, DossierRow>(concat!(

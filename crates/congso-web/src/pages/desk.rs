@@ -273,29 +273,29 @@ async fn dossier_page(
         vec![]
     };
     let mut forms = vec![(
-        format!("/ho-so/{}/mau-01.pdf", d.code),
+        format!("/dossiers/{}/mau-01.pdf", d.code),
         t.get("form-01").to_owned(),
     )];
     if d.supplements > 0 {
         forms.push((
-            format!("/ho-so/{}/mau-02.pdf", d.code),
+            format!("/dossiers/{}/mau-02.pdf", d.code),
             t.get("form-02").to_owned(),
         ));
     }
     if d.outcome.as_deref() == Some("refused") {
         forms.push((
-            format!("/ho-so/{}/mau-03.pdf", d.code),
+            format!("/dossiers/{}/mau-03.pdf", d.code),
             t.get("form-03").to_owned(),
         ));
     }
     if d.apology.is_some() {
         forms.push((
-            format!("/ho-so/{}/mau-04.pdf", d.code),
+            format!("/dossiers/{}/mau-04.pdf", d.code),
             t.get("form-04").to_owned(),
         ));
     }
     forms.push((
-        format!("/ho-so/{}/mau-05.pdf", d.code),
+        format!("/dossiers/{}/mau-05.pdf", d.code),
         t.get("form-05").to_owned(),
     ));
     let events = d

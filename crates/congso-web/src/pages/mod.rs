@@ -6,6 +6,7 @@ pub mod admin_procedures;
 pub mod auth;
 pub mod calendar;
 pub mod desk;
+pub mod forms;
 pub mod home;
 pub mod procedures;
 

@@ -23,7 +23,7 @@ http_test!(async fn an_officer_receives_forwards_and_the_department_processes_wi
     assert!(page.body.contains("Hồ sơ 000.01.01.H57-260302-0001"), "{}", page.body);
     assert!(page.body.contains("Được tiếp nhận"));
     assert!(page.body.contains("09/03/2026"), "appointment shown dd/mm/yyyy");
-    assert!(page.body.contains("/ho-so/000.01.01.H57-260302-0001/mau-01.pdf"));
+    assert!(page.body.contains("/dossiers/000.01.01.H57-260302-0001/mau-01.pdf"));
     assert!(page.body.contains("id=\"form-forward\""), "the desk may forward");
     assert!(!page.body.contains("id=\"form-approve\""));
     let code = "000.01.01.H57-260302-0001";

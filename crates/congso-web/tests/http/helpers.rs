@@ -156,6 +156,31 @@ impl TestApp {
         self.send(req.expect("request")).await
     }
 
+    /// A GET with an optional bearer token, returning the raw bytes (downloads).
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut b = Request::builder().uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(b.body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = to_bytes(resp.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        (status, headers, bytes)
+    }
+
     /// A bearer token for a demo user, through the API.
     pub async fn token(&self, username: &str) -> String {
         let r = self
@@ -323,4 +348,32 @@ impl Browser<'_> {
                 .to_vec(),
         )
     }
+}
+
+/// The text of a PDF, extracted by poppler's `pdftotext` (a real reader, not our renderer), with
+/// every run of white space (line wraps, page breaks) as one space.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    assert!(
+        bytes.starts_with(b"%PDF-"),
+        "not a PDF: {:?}",
+        String::from_utf8_lossy(&bytes[..bytes.len().min(200)])
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext not found ({e}): install the Debian package poppler-utils")
+        });
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8 text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

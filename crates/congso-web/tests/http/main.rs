@@ -10,6 +10,7 @@ mod catalogue;
 mod catalogue_pages;
 mod desk_pages;
 mod dossiers;
+mod forms;
 mod openapi;
 mod pages;
 mod permissions;
