@@ -1,10 +1,12 @@
 // Browser tests: the real congso server (demo data, SQLite in a temporary directory) and Debian's
-// Chromium driven by playwright-core, once with JavaScript and once without; axe-core checks the
-// catalogue pages for serious or critical accessibility violations.
+// Chromium driven by playwright-core. The citizen's catalogue journey runs once with JavaScript and
+// once without; the one-stop journey (receive at the counter, print Mẫu 01, forward, assign,
+// process, approve, finish, return, public lookup) runs through the officers' pages; axe-core
+// checks the pages for serious or critical accessibility violations.
 //
 //   node e2e/run.mjs            (CONGSO_BIN: the congso binary, default target/debug/congso)
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -107,6 +109,92 @@ async function journey(browser, base, js) {
   await context.close();
 }
 
+const PASSWORD = "mat-khau-e2e-2026";
+// A Department of Justice procedure of the demo catalogue (7 working days, with a workflow).
+const PROCEDURE = "1.002010.000.00.00.H57";
+
+async function signIn(browser, base, username) {
+  // bypassCSP only lets the test inject axe-core; the pages themselves run no inline script.
+  const context = await browser.newContext({ locale: "vi-VN", bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/dang-nhap`);
+  await page.fill("#username", username);
+  await page.fill("#password", PASSWORD);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith("/dang-nhap")),
+    page.click("form[action='/dang-nhap'] button[type=submit]"),
+  ]);
+  return { context, page };
+}
+
+/// Takes `action` on the dossier page through its form, as the officer would.
+async function act(base, who, code, action, fill = async () => {}) {
+  const { page } = who;
+  await page.goto(`${base}/can-bo/ho-so/${code}`);
+  const form = page.locator(`#form-${action}`);
+  if (!(await form.isVisible())) {
+    check(false, `the ${action} form is offered`);
+    return;
+  }
+  await fill(form);
+  await Promise.all([page.waitForURL(/[?&]ok=/), form.locator("button[type=submit]").click()]);
+  check((await page.locator(".alert-ok").count()) === 1, `${action}: done, with a confirmation`);
+}
+
+async function officerJourney(browser, base) {
+  console.log("one-stop journey: receive, print Mẫu 01, forward, process, approve, return; public lookup");
+  const desk = await signIn(browser, base, "motcua");
+  await desk.page.goto(`${base}/can-bo/tiep-nhan?thu-tuc=${PROCEDURE}`);
+  await axe(desk.page, "/can-bo/tiep-nhan");
+  await desk.page.fill("#name", "Phan Văn Đức");
+  await desk.page.fill("#phone", "0912345678");
+  await desk.page.fill("#address", "12 Lê Lợi, phường Thuận Hóa, Huế");
+  await Promise.all([
+    desk.page.waitForURL(/\/can-bo\/ho-so\//),
+    desk.page.click("form[method=post][action='/can-bo/tiep-nhan'] button[type=submit]"),
+  ]);
+  const code = decodeURIComponent(new URL(desk.page.url()).pathname.split("/").pop());
+  check(/^000\.01\.01\.H57-\d{6}-\d{4}$/.test(code), `the dossier gets a code (${code})`);
+  check((await desk.page.locator("h1").textContent()).includes(code), "the dossier page opens");
+  await axe(desk.page, "/can-bo/ho-so/{code}");
+  // Print the receipt and appointment slip (Mẫu 01) from its link.
+  const href = await desk.page.locator('a[href$="/mau-01.pdf"]').getAttribute("href");
+  const pdf = await desk.context.request.get(`${base}${href}`);
+  check(pdf.status() === 200 && pdf.headers()["content-type"] === "application/pdf", "Mẫu 01 downloads as PDF");
+  const text = spawnSync("pdftotext", ["-enc", "UTF-8", "-", "-"], { input: await pdf.body() }).stdout?.toString() ?? "";
+  check(text.includes("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ") && text.includes(code) && text.includes("Phan Văn Đức"),
+    "Mẫu 01 carries the title, the code and the applicant");
+  await act(base, desk, code, "forward");
+  const head = await signIn(browser, base, "lanhdao.so");
+  await head.page.goto(`${base}/can-bo?tab=unit`);
+  check((await head.page.locator(`text=${code}`).count()) > 0, "the department head finds it in the unit's inbox");
+  await act(base, head, code, "assign", (f) => f.locator("select[name=assignee]").selectOption("chuyenvien"));
+  const specialist = await signIn(browser, base, "chuyenvien");
+  await specialist.page.goto(`${base}/can-bo`);
+  check((await specialist.page.locator(`text=${code}`).count()) > 0, "the specialist finds it in their own inbox");
+  await act(base, specialist, code, "submit_for_approval");
+  await act(base, head, code, "approve");
+  await act(base, specialist, code, "finish");
+  await act(base, desk, code, "return_result");
+  check((await desk.page.locator(".lead strong").textContent()).trim() === "Đã trả kết quả", "the dossier is returned");
+  // The public lookup shows each step, not the person.
+  const pub = await browser.newContext({ locale: "vi-VN", bypassCSP: true });
+  const page = await pub.newPage();
+  await page.goto(`${base}/tra-cuu`);
+  await page.fill("#ma", code);
+  await Promise.all([page.waitForURL(/ma=/), page.press("#ma", "Enter")]);
+  const steps = (await page.locator("ol.steps li strong").allTextContents()).map((s) => s.trim());
+  const expected = ["Tiếp nhận hồ sơ", "Chuyển cơ quan giải quyết", "Phân công thụ lý", "Trình phê duyệt", "Phê duyệt",
+    "Hoàn thành, chuyển kết quả", "Trả kết quả"];
+  check(JSON.stringify(steps) === JSON.stringify(expected), `the lookup lists every step in order (${steps.join(" → ")})`);
+  const body = await page.locator("main").textContent();
+  check(body.includes("P. V. Đ.") && !body.includes("Phan Văn Đức") && !body.includes("0912345678"),
+    "the lookup masks the applicant");
+  await axe(page, "/tra-cuu");
+  for (const c of [desk, head, specialist]) await c.context.close();
+  await pub.close();
+}
+
 const { child, base } = await startServer();
 let browser;
 try {
@@ -117,6 +205,7 @@ try {
   });
   await journey(browser, base, true);
   await journey(browser, base, false);
+  await officerJourney(browser, base);
 } catch (e) {
   failures += 1;
   console.log(`  FAIL ${e.stack ?? e}`);
