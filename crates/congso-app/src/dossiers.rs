@@ -243,10 +243,10 @@ async fn create(
     let now = new.received_at.unwrap_or_else(|| app.now());
     let cal = crate::calendar::working_calendar(app).await?;
     let mut tx = app.db.begin_write().await?;
-    let view = create_in(
+    let row = create_in(
         &mut tx,
         app,
-        cal,
+        cal.clone(),
         actor,
         &new,
         online_submission,
@@ -256,7 +256,22 @@ async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(view)
+    view_after(app, cal, &row, now).await
+}
+
+/// The view of a row just written, built in a read transaction after the commit so that the
+/// write transaction (SQLite's single writer) stays short.
+async fn view_after(
+    app: &App,
+    cal: Arc<WorkingCalendar>,
+    row: &DossierRow,
+    now: Ts,
+) -> AppResult<DossierView> {
+    let mut tx = app.db.begin_read().await?;
+    let env = env(cal, &mut tx, row.receiving_unit_id).await?;
+    let v = view(&mut tx, row, env.cal.as_ref(), &env.hours, now).await?;
+    tx.commit().await?;
+    Ok(v)
 }
 
 fn optional<T: ToString>(
@@ -270,7 +285,7 @@ fn optional<T: ToString>(
 }
 
 /// Validates the channel and the applicant's data.
-fn check_new(new: &NewDossier) -> AppResult<Checked> {
+pub(crate) fn check_new(new: &NewDossier) -> AppResult<Checked> {
     if !CHANNELS.contains(&new.channel.as_str()) {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail(format!(
             "channel {}; one of {}",
@@ -291,7 +306,7 @@ fn check_new(new: &NewDossier) -> AppResult<Checked> {
 }
 
 /// Applicant data after validation.
-struct Checked {
+pub(crate) struct Checked {
     name: String,
     email: Option<String>,
     phone: Option<String>,
@@ -299,7 +314,7 @@ struct Checked {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn create_in(
+pub(crate) async fn create_in(
     tx: &mut Tx,
     app: &App,
     cal: Arc<WorkingCalendar>,
@@ -309,7 +324,7 @@ async fn create_in(
     now: Ts,
     checked: Checked,
     quiet: bool,
-) -> AppResult<DossierView> {
+) -> AppResult<DossierRow> {
     let Checked {
         name,
         email,
@@ -493,7 +508,7 @@ async fn create_in(
         )
         .await?;
     }
-    view(tx, &row, env.cal.as_ref(), &env.hours, now).await
+    Ok(row)
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -506,6 +521,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/email/vi/supplement.txt"),
     ),
     ("apology", include_str!("../templates/email/vi/apology.txt")),
+    ("refused", include_str!("../templates/email/vi/refused.txt")),
     (
         "finished",
         include_str!("../templates/email/vi/finished.txt"),
@@ -540,9 +556,9 @@ async fn notify(
     extra: &[(&str, &str)],
     now: Ts,
 ) -> AppResult<()> {
-    let Some(to) = row.applicant_email.clone() else {
+    if row.applicant_email.is_none() && row.citizen_id.is_none() {
         return Ok(());
-    };
+    }
     let fmt = |t: Option<Ts>| t.map(|t| format_datetime_vi(t.get())).unwrap_or_default();
     let lookup = lookup_url(app, &row.code);
     let (received, appointment, due) = (
@@ -561,17 +577,36 @@ async fn notify(
     ];
     vars.extend_from_slice(extra);
     if let Some((subject, text)) = render_template(template, &vars) {
-        send_email(
-            tx,
-            &Email {
-                to,
-                subject,
-                text,
-                html: None,
-            },
-            now,
-        )
-        .await?;
+        // The citizen's account gets the Vietnamese part in the portal's notification list.
+        if let Some(user_id) = row.citizen_id {
+            let body = text.split("\n---\n").next().unwrap_or(&text).trim().to_owned();
+            congso_db::repo::portal::insert_notification(
+                tx,
+                &congso_db::repo::portal::NotificationRow {
+                    id: congso_domain::new_id(),
+                    user_id,
+                    dossier_code: Some(row.code.clone()),
+                    title: subject.clone(),
+                    body,
+                    read_at: None,
+                    created_at: now,
+                },
+            )
+            .await?;
+        }
+        if let Some(to) = row.applicant_email.clone() {
+            send_email(
+                tx,
+                &Email {
+                    to,
+                    subject,
+                    text,
+                    html: None,
+                },
+                now,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -704,13 +739,13 @@ pub async fn act_at(
 ) -> AppResult<DossierView> {
     let cal = crate::calendar::working_calendar(app).await?;
     let mut tx = app.db.begin_write().await?;
-    let view = act_in(&mut tx, app, cal, actor, code, &input, now, false).await?;
+    let row = act_in(&mut tx, app, cal.clone(), actor, code, &input, now, false).await?;
     tx.commit().await?;
-    Ok(view)
+    view_after(app, cal, &row, now).await
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn act_in(
+pub(crate) async fn act_in(
     tx: &mut Tx,
     app: &App,
     cal: Arc<WorkingCalendar>,
@@ -719,7 +754,7 @@ async fn act_in(
     input: &ActionInput,
     now: Ts,
     quiet: bool,
-) -> AppResult<DossierView> {
+) -> AppResult<DossierRow> {
     let mut row = repo::by_code_for_update(tx, code.trim())
         .await?
         .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
@@ -759,6 +794,7 @@ async fn act_in(
         }
         "refuse" => {
             row.outcome = Some("refused".to_owned());
+            template = Some("refused");
             if t.to == Target::State("finished") {
                 row.finished_at = Some(now);
                 row.result = clock
@@ -964,7 +1000,7 @@ async fn act_in(
         ];
         notify(tx, app, &row, tpl, &extra, now).await?;
     }
-    view(tx, &row, env.cal.as_ref(), &env.hours, now).await
+    Ok(row)
 }
 
 /// A unit as shown with a dossier.
@@ -1073,45 +1109,27 @@ async fn view(
         )))?;
     let clock = clock_of(row)?;
     let at = local(now);
-    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
-    let mut unit_codes: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
-    let mut events = vec![];
-    for e in congso_db::events::for_subject(tx, row.id).await? {
-        let actor = match e.actor_id {
-            Some(id) => {
-                if !names.contains_key(&id)
-                    && let Some(u) = users::by_id(tx, id).await?
-                {
-                    names.insert(id, u.full_name);
-                }
-                names.get(&id).cloned()
+    let events = congso_db::events::timeline(tx, row.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+            EventView {
+                action: e.action,
+                at: e.occurred_at,
+                actor: match e.actor_id {
+                    Some(_) => e.actor_name,
+                    None => Some("Hệ thống".to_owned()),
+                },
+                unit: e.unit_name,
+                to: p["to"].as_str().map(str::to_owned),
+                note: p["reason"]
+                    .as_str()
+                    .or(p["note"].as_str())
+                    .map(str::to_owned),
             }
-            None => Some("Hệ thống".to_owned()),
-        };
-        let unit = match e.unit_id {
-            Some(id) => {
-                if !unit_codes.contains_key(&id)
-                    && let Some(u) = units::by_id(tx, id).await?
-                {
-                    unit_codes.insert(id, u.name);
-                }
-                unit_codes.get(&id).cloned()
-            }
-            None => None,
-        };
-        let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
-        events.push(EventView {
-            action: e.action,
-            at: e.occurred_at,
-            actor,
-            unit,
-            to: p["to"].as_str().map(str::to_owned),
-            note: p["reason"]
-                .as_str()
-                .or(p["note"].as_str())
-                .map(str::to_owned),
-        });
-    }
+        })
+        .collect();
     let assignee = match row.assignee_id {
         Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
         None => None,

@@ -219,6 +219,32 @@ pub async fn for_subject(tx: &mut Tx, subject_id: Uuid) -> DbResult<Vec<EventRow
     })
 }
 
+/// An event of a subject's timeline with the names to show: the actor's full name and the
+/// unit's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NamedEvent {
+    pub action: String,
+    pub payload: String,
+    pub occurred_at: Ts,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub unit_name: Option<String>,
+}
+
+/// The timeline of a subject in one query (for pages and API responses).
+pub async fn timeline(tx: &mut Tx, subject_id: Uuid) -> DbResult<Vec<NamedEvent>> {
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, NamedEvent>(
+            "SELECT e.action, e.payload, e.occurred_at, e.actor_id, u.full_name AS actor_name, n.name AS unit_name \
+             FROM events e LEFT JOIN users u ON u.id = e.actor_id LEFT JOIN units n ON n.id = e.unit_id \
+             WHERE e.subject_id = $1 ORDER BY e.seq",
+        )
+        .bind(subject_id)
+        .fetch_all(c)
+        .await
+    })
+}
+
 pub async fn count(tx: &mut Tx) -> DbResult<i64> {
     tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM events"

@@ -84,8 +84,11 @@ pub async fn claim(
 ) -> DbResult<Option<JobRow>> {
     let stale = now - lease;
     match db {
-        Db::Sqlite(pool) => {
-            let mut t = pool.begin_with("BEGIN IMMEDIATE").await?;
+        Db::Sqlite(_) => {
+            let mut tx = db.begin_write().await?;
+            let Tx::Sqlite(t) = &mut tx else {
+                unreachable!("a SQLite handle opens SQLite transactions")
+            };
             let row = sqlx::query_as::<_, JobRow>(
                 "UPDATE jobs SET locked_at = $1, locked_by = $2, attempts = attempts + 1 \
                  WHERE id = (SELECT id FROM jobs WHERE queue = $3 AND done_at IS NULL AND failed_at IS NULL \
@@ -97,9 +100,9 @@ pub async fn claim(
             .bind(worker)
             .bind(queue)
             .bind(stale)
-            .fetch_optional(&mut *t)
+            .fetch_optional(&mut **t)
             .await?;
-            t.commit().await?;
+            tx.commit().await?;
             Ok(row)
         }
         Db::Postgres(pool) => {

@@ -328,6 +328,19 @@ pub async fn steps_started_before(
     .await)
 }
 
+/// A citizen's own dossiers (submitted online from their account), newest first.
+pub async fn of_citizen(tx: &mut Tx, user_id: Uuid, limit: i64) -> DbResult<Vec<DossierRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, DossierRow>(concat!(
+        "SELECT ",
+        cols!(),
+        " FROM dossiers WHERE citizen_id = $1 ORDER BY created_at DESC, code DESC LIMIT $2"
+    ))
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+}
+
 /// Dossiers received by a unit in `[from, to)`, in order of receipt (the tracking book).
 pub async fn received_between(
     tx: &mut Tx,

@@ -23,7 +23,7 @@ async fn columns(db: &Db) -> BTreeMap<String, BTreeSet<String>> {
         Db::Sqlite(p) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
-             AND m.name NOT LIKE '%_fts%'",
+             AND m.name NOT GLOB '*_fts*'",
         )
         .fetch_all(p)
         .await
