@@ -579,7 +579,12 @@ async fn notify(
     if let Some((subject, text)) = render_template(template, &vars) {
         // The citizen's account gets the Vietnamese part in the portal's notification list.
         if let Some(user_id) = row.citizen_id {
-            let body = text.split("\n---\n").next().unwrap_or(&text).trim().to_owned();
+            let body = text
+                .split("\n---\n")
+                .next()
+                .unwrap_or(&text)
+                .trim()
+                .to_owned();
             congso_db::repo::portal::insert_notification(
                 tx,
                 &congso_db::repo::portal::NotificationRow {

@@ -71,7 +71,9 @@ fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
     static WRITERS: LazyLock<Mutex<HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
         LazyLock::new(|| Mutex::new(HashMap::new()));
     let file = pool.connect_options().get_filename().to_path_buf();
-    let mut map = WRITERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut map = WRITERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     map.entry(file).or_default().clone()
 }
 

@@ -107,13 +107,15 @@ pub async fn insert_reset(
 
 /// Marks a reset link used, if it is unused and not expired; returns its user.
 pub async fn use_reset(tx: &mut Tx, token_hash: &str, now: Ts) -> DbResult<Option<Uuid>> {
-    let user: Option<Uuid> = tx_run!(tx, |c| sqlx::query_scalar::<_, Uuid>(
+    let user: Option<Uuid> = tx_run!(tx, |c| {
+        sqlx::query_scalar::<_, Uuid>(
         "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(c)
-    .await)?;
+    .await
+    })?;
     if user.is_some() {
         tx_run!(tx, |c| sqlx::query(
             "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1"
@@ -179,13 +181,15 @@ pub async fn insert_attachment(tx: &mut Tx, a: &AttachmentRow) -> DbResult<()> {
 }
 
 pub async fn attachments_of(tx: &mut Tx, dossier_id: Uuid) -> DbResult<Vec<AttachmentRow>> {
-    tx_run!(tx, |c| sqlx::query_as::<_, AttachmentRow>(
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, AttachmentRow>(
         "SELECT id, dossier_id, purpose, document_name, file_name, content_type, size_bytes, sha256, \
          storage_key, uploaded_by, created_at FROM attachments WHERE dossier_id = $1 ORDER BY created_at, id"
     )
     .bind(dossier_id)
     .fetch_all(c)
-    .await)
+    .await
+    })
 }
 
 /// How many attachment rows point at a stored file (before deleting the bytes).
@@ -241,7 +245,8 @@ pub async fn drafts_of(tx: &mut Tx, user_id: Uuid) -> DbResult<Vec<DraftRow>> {
 
 /// Creates or replaces the citizen's draft for a procedure.
 pub async fn save_draft(tx: &mut Tx, d: &DraftRow) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO drafts (id, user_id, procedure_code, data, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (user_id, procedure_code) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at"
@@ -254,7 +259,8 @@ pub async fn save_draft(tx: &mut Tx, d: &DraftRow) -> DbResult<()> {
     .bind(d.updated_at)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 pub async fn delete_draft(tx: &mut Tx, user_id: Uuid, procedure_code: &str) -> DbResult<()> {
@@ -280,7 +286,8 @@ pub struct RatingRow {
 }
 
 pub async fn insert_rating(tx: &mut Tx, r: &RatingRow) -> DbResult<()> {
-    tx_run!(tx, |c| sqlx::query(
+    tx_run!(tx, |c| {
+        sqlx::query(
         "INSERT INTO ratings (dossier_id, user_id, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5)"
     )
     .bind(r.dossier_id)
@@ -290,7 +297,8 @@ pub async fn insert_rating(tx: &mut Tx, r: &RatingRow) -> DbResult<()> {
     .bind(r.created_at)
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ())
+    })
 }
 
 pub async fn rating_of(tx: &mut Tx, dossier_id: Uuid) -> DbResult<Option<RatingRow>> {
