@@ -224,6 +224,15 @@ pub struct ProcedureView {
     pub history: Vec<(i64, String, Option<Ts>)>,
 }
 
+/// The published version of a procedure (for submissions).
+pub async fn published_spec(app: &App, code: &str) -> AppResult<ProcedureSpec> {
+    let v = get(app, code, None, false).await?;
+    if v.row.status != "published" {
+        return Err(AppError::new(ErrorCode::ProcedureNotFound).with_detail(code.to_owned()));
+    }
+    Ok(v.spec)
+}
+
 /// The current (or a given) version of a procedure. Unpublished procedures are only visible with
 /// `include_unpublished`.
 pub async fn get(

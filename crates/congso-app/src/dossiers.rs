@@ -261,7 +261,7 @@ async fn create(
 
 /// The view of a row just written, built in a read transaction after the commit so that the
 /// write transaction (SQLite's single writer) stays short.
-async fn view_after(
+pub(crate) async fn view_after(
     app: &App,
     cal: Arc<WorkingCalendar>,
     row: &DossierRow,

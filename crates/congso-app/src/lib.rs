@@ -3,6 +3,7 @@
 //! JSON handlers and the CLI all call these functions, so permissions, validation and audit are the
 //! same on every surface.
 
+pub mod accounts;
 pub mod actor;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod dossiers;
 pub mod error;
 pub mod jobs;
+pub mod portal;
 pub mod secrets;
 pub mod units;
 pub mod users;
@@ -63,6 +65,10 @@ pub struct App {
     pub calendar: Arc<calendar::CalendarCache>,
     /// This server's cache of public catalogue searches.
     pub catalogue: Arc<catalogue::SearchCache>,
+    /// Where attachments are stored (in memory until [`App::with_files`] is called).
+    pub files: congso_files::FileStore,
+    /// Size and type rules for uploads.
+    pub file_policy: congso_files::Policy,
 }
 
 impl App {
@@ -73,7 +79,15 @@ impl App {
             config: Arc::new(config),
             calendar: Arc::default(),
             catalogue: Arc::default(),
+            files: congso_files::FileStore::in_memory(),
+            file_policy: congso_files::Policy::default(),
         }
+    }
+
+    /// Uses `files` to store attachments (the server: `<data-dir>/files/`).
+    pub fn with_files(mut self, files: congso_files::FileStore) -> App {
+        self.files = files;
+        self
     }
 
     /// The current instant, from the application's clock.

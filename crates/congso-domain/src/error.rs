@@ -58,6 +58,13 @@ pub enum ErrorCode {
     InvalidAssignee,
     ImportLineFailed,
     FormNotAvailable,
+    AccountExists,
+    ContactRequired,
+    ResetLinkInvalid,
+    FileTooLarge,
+    FileTypeNotAllowed,
+    DocumentMissing,
+    AlreadyRated,
 }
 
 impl ErrorCode {
@@ -105,6 +112,13 @@ impl ErrorCode {
         ErrorCode::InvalidAssignee,
         ErrorCode::ImportLineFailed,
         ErrorCode::FormNotAvailable,
+        ErrorCode::AccountExists,
+        ErrorCode::ContactRequired,
+        ErrorCode::ResetLinkInvalid,
+        ErrorCode::FileTooLarge,
+        ErrorCode::FileTypeNotAllowed,
+        ErrorCode::DocumentMissing,
+        ErrorCode::AlreadyRated,
     ];
 
     /// The stable wire name.
@@ -152,6 +166,13 @@ impl ErrorCode {
             ErrorCode::InvalidAssignee => "invalid_assignee",
             ErrorCode::ImportLineFailed => "import_line_failed",
             ErrorCode::FormNotAvailable => "form_not_available",
+            ErrorCode::AccountExists => "account_exists",
+            ErrorCode::ContactRequired => "contact_required",
+            ErrorCode::ResetLinkInvalid => "reset_link_invalid",
+            ErrorCode::FileTooLarge => "file_too_large",
+            ErrorCode::FileTypeNotAllowed => "file_type_not_allowed",
+            ErrorCode::DocumentMissing => "document_missing",
+            ErrorCode::AlreadyRated => "already_rated",
         }
     }
 
@@ -180,7 +201,11 @@ impl ErrorCode {
             | ErrorCode::ProcedureRepealed
             | ErrorCode::IllegalTransition
             | ErrorCode::NewAppointmentOnce
-            | ErrorCode::FormNotAvailable => 409,
+            | ErrorCode::FormNotAvailable
+            | ErrorCode::AccountExists
+            | ErrorCode::AlreadyRated => 409,
+            ErrorCode::FileTooLarge => 413,
+            ErrorCode::FileTypeNotAllowed => 415,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidUsername
             | ErrorCode::WeakPassword
@@ -197,7 +222,10 @@ impl ErrorCode {
             | ErrorCode::ImportFailed
             | ErrorCode::ChannelNotOffered
             | ErrorCode::InvalidAssignee
-            | ErrorCode::ImportLineFailed => 400,
+            | ErrorCode::ImportLineFailed
+            | ErrorCode::ContactRequired
+            | ErrorCode::ResetLinkInvalid
+            | ErrorCode::DocumentMissing => 400,
         }
     }
 
@@ -363,6 +391,34 @@ impl ErrorCode {
             ErrorCode::InvalidAssignee => (
                 "Người được phân công phải là công chức của đơn vị đang giải quyết hồ sơ.",
                 "The assignee must be an officer of the unit processing the dossier.",
+            ),
+            ErrorCode::AccountExists => (
+                "Số căn cước, email hoặc số điện thoại này đã có tài khoản. Hãy đăng nhập, hoặc dùng \"Quên mật khẩu\" để đặt lại mật khẩu.",
+                "An account already uses this identity number, email or phone. Log in, or use \"Forgot password\".",
+            ),
+            ErrorCode::ContactRequired => (
+                "Cần ít nhất một địa chỉ email hoặc số điện thoại để nhận thông báo về hồ sơ.",
+                "Give at least an email address or a phone number, to be told about your dossiers.",
+            ),
+            ErrorCode::ResetLinkInvalid => (
+                "Liên kết đặt lại mật khẩu không đúng, đã dùng hoặc đã hết hạn. Hãy yêu cầu liên kết mới.",
+                "This password reset link is wrong, used or expired. Ask for a new one.",
+            ),
+            ErrorCode::FileTooLarge => (
+                "Tệp quá lớn. Hãy giảm dung lượng (ví dụ quét với độ phân giải thấp hơn) rồi gửi lại.",
+                "The file is too large. Make it smaller (e.g. scan at a lower resolution) and send it again.",
+            ),
+            ErrorCode::FileTypeNotAllowed => (
+                "Loại tệp không được chấp nhận. Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX.",
+                "This type of file is not accepted. Send PDF, JPEG, PNG, DOCX or XLSX files.",
+            ),
+            ErrorCode::DocumentMissing => (
+                "Còn thiếu tệp của giấy tờ trong thành phần hồ sơ.",
+                "A document of the checklist has no file yet.",
+            ),
+            ErrorCode::AlreadyRated => (
+                "Ông/Bà đã đánh giá hồ sơ này.",
+                "You have already rated this dossier.",
             ),
             ErrorCode::FormNotAvailable => (
                 "Hồ sơ chưa có văn bản này (ví dụ: chưa có yêu cầu bổ sung thì chưa có Mẫu 02; hồ sơ trực tuyến chưa được tiếp nhận thì chưa có Mẫu 01).",

@@ -16,7 +16,7 @@ async fn calendar(global: &Global) -> anyhow::Result<Arc<WorkingCalendar>> {
     }
     let cfg = effective_config(global)?;
     let db = open(&cfg).await?;
-    let app = app(db.clone(), &cfg);
+    let app = app(db.clone(), &cfg)?;
     app.bootstrap().await.map_err(user_error)?;
     let cal = congso_app::calendar::working_calendar(&app)
         .await

@@ -212,8 +212,10 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub fn app(db: Db, cfg: &Config) -> App {
-    App::new(
+pub fn app(db: Db, cfg: &Config) -> anyhow::Result<App> {
+    let files = congso_files::FileStore::local(&cfg.data_dir.join("files"))
+        .map_err(|e| anyhow::anyhow!("cannot open the file store: {e}"))?;
+    Ok(App::new(
         db,
         Arc::new(SystemClock),
         AppConfig {
@@ -223,6 +225,7 @@ pub fn app(db: Db, cfg: &Config) -> App {
             ..AppConfig::default()
         },
     )
+    .with_files(files))
 }
 
 /// Prints the demo logins.
@@ -256,7 +259,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return crate::serve::serve(cfg, args.no_demo).await;
     }
     let db = open(&cfg).await?;
-    let app = app(db.clone(), &cfg);
+    let app = app(db.clone(), &cfg)?;
     app.bootstrap().await.map_err(user_error)?;
     let code = match command {
         Command::Migrate => {

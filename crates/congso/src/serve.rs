@@ -65,7 +65,7 @@ pub async fn serve(cfg: Config, no_demo: bool) -> anyhow::Result<ExitCode> {
     tracing::info!(config = ?cfg, "starting congso {}", env!("CARGO_PKG_VERSION"));
     std::fs::create_dir_all(&cfg.data_dir)?;
     let db = open(&cfg).await?;
-    let app = app(db.clone(), &cfg);
+    let app = app(db.clone(), &cfg)?;
     app.bootstrap().await.map_err(crate::cli::user_error)?;
     if !no_demo {
         let pw = std::env::var("CONGSO_DEMO_PASSWORD").ok();

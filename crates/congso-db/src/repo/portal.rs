@@ -129,6 +129,17 @@ pub async fn use_reset(tx: &mut Tx, token_hash: &str, now: Ts) -> DbResult<Optio
     Ok(user)
 }
 
+/// Ends every session of a user (after a password reset).
+pub async fn delete_sessions_of(tx: &mut Tx, user_id: Uuid) -> DbResult<u64> {
+    tx_run!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
+}
+
 /// Resets requested for a user since `since` (to throttle requests).
 pub async fn resets_since(tx: &mut Tx, user_id: Uuid, since: Ts) -> DbResult<i64> {
     tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(

@@ -57,6 +57,21 @@ pub async fn insert(tx: &mut Tx, u: &UserRow) -> DbResult<()> {
     .map(|_| ()))
 }
 
+/// Updates a user's name and contact fields.
+pub async fn update_contact(tx: &mut Tx, u: &UserRow) -> DbResult<()> {
+    tx_run!(tx, |c| sqlx::query(
+        "UPDATE users SET full_name = $2, email = $3, phone = $4, updated_at = $5 WHERE id = $1"
+    )
+    .bind(u.id)
+    .bind(&u.full_name)
+    .bind(&u.email)
+    .bind(&u.phone)
+    .bind(u.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ()))
+}
+
 pub async fn by_username(tx: &mut Tx, username: &str) -> DbResult<Option<UserRow>> {
     tx_run!(tx, |c| sqlx::query_as::<_, UserRow>(concat!(
         "SELECT ",
