@@ -55,6 +55,7 @@ use crate::error::WebError;
         (name = "calendar", description = "The legal calendar: lunar dates, days off, deadlines"),
         (name = "procedures", description = "The administrative procedure catalogue"),
         (name = "dossiers", description = "The one-stop desk: dossiers and their lifecycle"),
+        (name = "portal", description = "The citizen portal: a citizen's own dossiers, online submission, supplements, ratings"),
     )
 )]
 struct ApiDoc;
@@ -93,7 +94,20 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::dossiers::get))
         .routes(routes!(api::dossiers::act))
         .routes(routes!(api::dossiers::lookup))
+        .merge(
+            // Uploads: the whole request may carry several files (each within the file policy).
+            OpenApiRouter::new()
+                .routes(routes!(api::portal::list, api::portal::submit))
+                .routes(routes!(api::portal::supplement))
+                .layer(axum::extract::DefaultBodyLimit::max(PORTAL_UPLOAD_LIMIT)),
+        )
+        .routes(routes!(api::portal::get))
+        .routes(routes!(api::portal::rate))
+        .routes(routes!(api::portal::download))
 }
+
+/// The largest request of the portal's upload endpoints (all files together).
+pub const PORTAL_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The API router and its OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {

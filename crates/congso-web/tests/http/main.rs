@@ -14,3 +14,4 @@ mod forms;
 mod openapi;
 mod pages;
 mod permissions;
+mod portal;
