@@ -13,6 +13,7 @@ pub mod demo;
 pub mod dossiers;
 pub mod error;
 pub mod jobs;
+pub mod oidc;
 pub mod secrets;
 pub mod units;
 pub mod users;
