@@ -19,11 +19,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreProviderMetadata,
+    CoreTokenResponse,
 };
 use openidconnect::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
-    Scope, TokenResponse, reqwest,
+    AuthType, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    RequestTokenError, Scope, SignatureVerificationError, TokenResponse, reqwest,
 };
 
 /// How long discovered metadata (endpoints and signing keys) is reused before it is fetched again.
@@ -170,17 +171,7 @@ impl Provider {
         Ok(meta)
     }
 
-    fn client(
-        &self,
-        meta: &CoreProviderMetadata,
-    ) -> CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    > {
+    fn client(&self, meta: &CoreProviderMetadata) -> RpClient {
         let client = CoreClient::from_provider_metadata(
             meta.clone(),
             self.client_id.clone(),
@@ -251,52 +242,85 @@ impl Provider {
                 }
                 _ => Error::Rejected(format!("token endpoint: {}", error_chain(&e))),
             })?;
-        let id_token = response
-            .id_token()
-            .ok_or_else(|| Error::Rejected("the token response has no id_token".into()))?;
         let now_utc = to_chrono(now);
-        let verifier = client.id_token_verifier().set_time_fn(move || now_utc);
         let nonce = Nonce::new(nonce.to_owned());
-        let claims = id_token
-            .claims(&verifier, &nonce)
-            .map_err(|e| Error::Rejected(format!("ID token: {}", error_chain(&e))))?;
-        // The access token must be the one the ID token was issued with, when it says so.
-        if let Some(expected) = claims.access_token_hash() {
-            let alg = id_token
-                .signing_alg()
-                .map_err(|e| Error::Rejected(format!("ID token: {e}")))?;
-            let key = id_token
-                .signing_key(&verifier)
-                .map_err(|e| Error::Rejected(format!("ID token: {e}")))?;
-            let actual =
-                openidconnect::AccessTokenHash::from_token(response.access_token(), alg, key)
-                    .map_err(|e| Error::Rejected(format!("at_hash: {e}")))?;
-            if actual != *expected {
-                return Err(Error::Rejected("at_hash does not match".into()));
+        match verify(&client, &response, &nonce, now_utc) {
+            // The provider may have rotated its keys since they were cached: fetch them again once.
+            Err(None) => {
+                let fresh = self.metadata(true).await?;
+                verify(&self.client(&fresh), &response, &nonce, now_utc).map_err(|e| {
+                    e.unwrap_or_else(|| Error::Rejected("ID token: no matching key".into()))
+                })
             }
+            Err(Some(e)) => Err(e),
+            Ok(identity) => Ok(identity),
         }
-        Ok(Identity {
-            issuer: claims.issuer().as_str().to_owned(),
-            subject: claims.subject().as_str().to_owned(),
-            name: claims
-                .name()
-                .and_then(|c| c.get(None))
-                .map(|n| n.as_str().to_owned()),
-            given_name: claims
-                .given_name()
-                .and_then(|c| c.get(None))
-                .map(|n| n.as_str().to_owned()),
-            family_name: claims
-                .family_name()
-                .and_then(|c| c.get(None))
-                .map(|n| n.as_str().to_owned()),
-            preferred_username: claims.preferred_username().map(|u| u.as_str().to_owned()),
-            email: claims.email().map(|e| e.as_str().to_owned()),
-            email_verified: claims.email_verified().unwrap_or(false),
-            phone: claims.phone_number().map(|p| p.as_str().to_owned()),
-            phone_verified: claims.phone_number_verified().unwrap_or(false),
-        })
     }
+}
+
+/// The relying-party client built from discovered metadata.
+type RpClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// Verifies the ID token of a token response. `Err(None)`: signed with a key the cached JWKS
+/// does not have (worth refreshing the keys once).
+fn verify(
+    client: &RpClient,
+    response: &CoreTokenResponse,
+    nonce: &Nonce,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Identity, Option<Error>> {
+    let id_token = response
+        .id_token()
+        .ok_or_else(|| Error::Rejected("the token response has no id_token".into()))?;
+    let verifier = client.id_token_verifier().set_time_fn(move || now);
+    let claims = id_token.claims(&verifier, nonce).map_err(|e| match e {
+        ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey,
+        ) => None,
+        e => Some(Error::Rejected(format!("ID token: {}", error_chain(&e)))),
+    })?;
+    // The access token must be the one the ID token was issued with, when it says so.
+    if let Some(expected) = claims.access_token_hash() {
+        let alg = id_token
+            .signing_alg()
+            .map_err(|e| Error::Rejected(format!("ID token: {e}")))?;
+        let key = id_token
+            .signing_key(&verifier)
+            .map_err(|e| Error::Rejected(format!("ID token: {e}")))?;
+        let actual = openidconnect::AccessTokenHash::from_token(response.access_token(), alg, key)
+            .map_err(|e| Error::Rejected(format!("at_hash: {e}")))?;
+        if actual != *expected {
+            return Err(Some(Error::Rejected("at_hash does not match".into())));
+        }
+    }
+    let localized = |c: Option<&openidconnect::LocalizedClaim<openidconnect::EndUserName>>| {
+        c.and_then(|c| c.get(None)).map(|n| n.as_str().to_owned())
+    };
+    Ok(Identity {
+        issuer: claims.issuer().as_str().to_owned(),
+        subject: claims.subject().as_str().to_owned(),
+        name: localized(claims.name()),
+        given_name: claims
+            .given_name()
+            .and_then(|c| c.get(None))
+            .map(|n| n.as_str().to_owned()),
+        family_name: claims
+            .family_name()
+            .and_then(|c| c.get(None))
+            .map(|n| n.as_str().to_owned()),
+        preferred_username: claims.preferred_username().map(|u| u.as_str().to_owned()),
+        email: claims.email().map(|e| e.as_str().to_owned()),
+        email_verified: claims.email_verified().unwrap_or(false),
+        phone: claims.phone_number().map(|p| p.as_str().to_owned()),
+        phone_verified: claims.phone_number_verified().unwrap_or(false),
+    })
 }
 
 fn to_chrono(t: SystemTime) -> chrono::DateTime<chrono::Utc> {
