@@ -208,19 +208,8 @@ pub async fn login(
 ) -> AppResult<(NewSession, Actor)> {
     let user = authenticate(app, username, password, origin).await?;
     let now = app.now();
-    let token = random_token();
-    let expires_at = now + Duration::minutes(app.config.session_idle_minutes);
     let mut tx = app.db.begin_write().await?;
-    repo::insert_session(
-        &mut tx,
-        &digest(&token),
-        user.id,
-        now,
-        expires_at,
-        origin.ip.as_deref(),
-        origin.user_agent.as_deref(),
-    )
-    .await?;
+    let session = open_session(&mut tx, app, user.id, origin, now).await?;
     let actor = Actor::load(&mut tx, &user).await?;
     audit::record(
         &mut tx,
@@ -236,14 +225,35 @@ pub async fn login(
     )
     .await?;
     tx.commit().await?;
-    Ok((
-        NewSession {
-            token,
-            user_id: user.id,
-            expires_at,
-        },
-        actor,
-    ))
+    Ok((session, actor))
+}
+
+/// Creates a session for `user_id` in the caller's transaction: a fresh random token (never an old
+/// id), stored as its digest, expiring after `session_idle_minutes` without a request.
+pub(crate) async fn open_session(
+    tx: &mut Tx,
+    app: &App,
+    user_id: Uuid,
+    origin: &Origin,
+    now: Ts,
+) -> AppResult<NewSession> {
+    let token = random_token();
+    let expires_at = now + Duration::minutes(app.config.session_idle_minutes);
+    repo::insert_session(
+        tx,
+        &digest(&token),
+        user_id,
+        now,
+        expires_at,
+        origin.ip.as_deref(),
+        origin.user_agent.as_deref(),
+    )
+    .await?;
+    Ok(NewSession {
+        token,
+        user_id,
+        expires_at,
+    })
 }
 
 /// Ends a session (logout). Unknown tokens are ignored.

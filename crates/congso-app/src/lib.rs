@@ -14,6 +14,7 @@ pub mod demo;
 pub mod dossiers;
 pub mod error;
 pub mod jobs;
+pub mod oidc;
 pub mod portal;
 pub mod secrets;
 pub mod units;

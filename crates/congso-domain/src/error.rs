@@ -65,6 +65,10 @@ pub enum ErrorCode {
     FileTypeNotAllowed,
     DocumentMissing,
     AlreadyRated,
+    OidcStateInvalid,
+    OidcProviderError,
+    OidcTokenInvalid,
+    OidcUnavailable,
 }
 
 impl ErrorCode {
@@ -119,6 +123,10 @@ impl ErrorCode {
         ErrorCode::FileTypeNotAllowed,
         ErrorCode::DocumentMissing,
         ErrorCode::AlreadyRated,
+        ErrorCode::OidcStateInvalid,
+        ErrorCode::OidcProviderError,
+        ErrorCode::OidcTokenInvalid,
+        ErrorCode::OidcUnavailable,
     ];
 
     /// The stable wire name.
@@ -173,6 +181,10 @@ impl ErrorCode {
             ErrorCode::FileTypeNotAllowed => "file_type_not_allowed",
             ErrorCode::DocumentMissing => "document_missing",
             ErrorCode::AlreadyRated => "already_rated",
+            ErrorCode::OidcStateInvalid => "oidc_state_invalid",
+            ErrorCode::OidcProviderError => "oidc_provider_error",
+            ErrorCode::OidcTokenInvalid => "oidc_token_invalid",
+            ErrorCode::OidcUnavailable => "oidc_unavailable",
         }
     }
 
@@ -180,6 +192,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Internal => 500,
+            ErrorCode::OidcUnavailable => 503,
             ErrorCode::NotFound
             | ErrorCode::UnitNotFound
             | ErrorCode::UserNotFound
@@ -225,7 +238,10 @@ impl ErrorCode {
             | ErrorCode::ImportLineFailed
             | ErrorCode::ContactRequired
             | ErrorCode::ResetLinkInvalid
-            | ErrorCode::DocumentMissing => 400,
+            | ErrorCode::DocumentMissing
+            | ErrorCode::OidcStateInvalid
+            | ErrorCode::OidcProviderError
+            | ErrorCode::OidcTokenInvalid => 400,
         }
     }
 
@@ -427,6 +443,22 @@ impl ErrorCode {
             ErrorCode::ImportLineFailed => (
                 "Dòng dữ liệu không hợp lệ; chưa có hồ sơ nào được ghi.",
                 "A line of the file is invalid; no dossier was written.",
+            ),
+            ErrorCode::OidcStateInvalid => (
+                "Phiên đăng nhập bằng tài khoản định danh đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại từ đầu.",
+                "The identity sign-in has expired or is not valid. Please start signing in again.",
+            ),
+            ErrorCode::OidcProviderError => (
+                "Hệ thống định danh không xác nhận việc đăng nhập (bạn đã hủy hoặc yêu cầu bị từ chối). Vui lòng thử lại hoặc đăng nhập bằng tên đăng nhập và mật khẩu.",
+                "The identity provider did not sign you in (you cancelled or the request was refused). Try again, or sign in with a username and password.",
+            ),
+            ErrorCode::OidcTokenInvalid => (
+                "Không xác thực được thông tin định danh nhận từ hệ thống định danh. Vui lòng thử lại; nếu lỗi còn tiếp diễn, hãy liên hệ quản trị viên.",
+                "The identity information from the identity provider could not be verified. Please try again; if it persists, contact the administrator.",
+            ),
+            ErrorCode::OidcUnavailable => (
+                "Hệ thống định danh tạm thời không truy cập được. Vui lòng thử lại sau hoặc đăng nhập bằng tên đăng nhập và mật khẩu.",
+                "The identity provider cannot be reached right now. Try again later, or sign in with a username and password.",
             ),
             ErrorCode::InvalidCccd => (
                 "Số căn cước công dân phải gồm đúng 12 chữ số, bắt đầu bằng mã tỉnh hợp lệ.",

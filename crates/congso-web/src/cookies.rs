@@ -9,6 +9,8 @@ pub const SESSION: &str = "congso_sid";
 pub const ANON: &str = "congso_anon";
 /// The chosen interface language.
 pub const LANG: &str = "congso_lang";
+/// An OpenID Connect login in progress (state, nonce, PKCE verifier, next; signed, 10 minutes).
+pub const OIDC: &str = "congso_oidc";
 
 /// The value of cookie `name`, if present.
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -33,7 +33,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, OidcConfig, WebConfig};
 
 use crate::error::WebError;
 
@@ -226,6 +226,8 @@ pub fn router(state: AppState) -> Router {
             "/dang-nhap",
             get(pages::auth::login_form).post(pages::auth::login_submit),
         )
+        .route("/dang-nhap/oidc", get(pages::oidc::start))
+        .route("/dang-nhap/oidc/callback", get(pages::oidc::callback))
         .route("/dang-xuat", post(pages::auth::logout))
         .route("/ngon-ngu/{lang}", get(pages::auth::switch_language))
         .route("/can-bo", get(pages::desk::inbox))

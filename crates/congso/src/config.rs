@@ -9,6 +9,9 @@
 //!   `CONGSO_SMTP_SECURITY` (`starttls` | `tls` | `none`), `CONGSO_MAIL_FROM`
 //! - `CONGSO_LOG` (tracing filter, default `info`), `CONGSO_LOG_FORMAT` (`pretty` | `json`)
 //! - `CONGSO_DEMO_PASSWORD`: the password of the demo users (random when unset)
+//! - `CONGSO_OIDC_ISSUER_URL`, `CONGSO_OIDC_CLIENT_ID`: the OpenID Connect provider (login with the
+//!   province's SSO / a VNeID-style provider); `CONGSO_OIDC_CLIENT_SECRET`: its client secret,
+//!   accepted only from the environment (never from the file)
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +37,36 @@ pub struct Config {
     pub database_max_connections: u32,
     pub mail: MailConfig,
     pub log: LogConfig,
+    pub oidc: OidcSection,
+}
+
+/// The `[oidc]` section: login with an OpenID Connect provider. Off while `issuer_url` is empty.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OidcSection {
+    /// The issuer, exactly as in the provider's tokens; discovery reads
+    /// `<issuer_url>/.well-known/openid-configuration` on first use.
+    pub issuer_url: String,
+    pub client_id: String,
+    /// The login button's text.
+    pub label: String,
+    /// Only from `CONGSO_OIDC_CLIENT_SECRET`: a `client_secret` key in the file is refused.
+    #[serde(skip)]
+    pub client_secret: Option<SecretString>,
+}
+
+/// The default text of the OpenID Connect button (shown translated in English pages).
+pub const DEFAULT_OIDC_LABEL: &str = "Đăng nhập bằng tài khoản định danh (VNeID/SSO)";
+
+impl Default for OidcSection {
+    fn default() -> Self {
+        OidcSection {
+            issuer_url: String::new(),
+            client_id: String::new(),
+            label: DEFAULT_OIDC_LABEL.into(),
+            client_secret: None,
+        }
+    }
 }
 
 #[derive(Clone, Deserialize)]
@@ -70,6 +103,7 @@ impl Default for Config {
             database_max_connections: 16,
             mail: MailConfig::default(),
             log: LogConfig::default(),
+            oidc: OidcSection::default(),
         }
     }
 }
@@ -110,6 +144,12 @@ impl std::fmt::Debug for Config {
                 "smtp_password",
                 &self.mail.smtp_password.as_ref().map(|_| "***"),
             )
+            .field("oidc_issuer_url", &self.oidc.issuer_url)
+            .field("oidc_client_id", &self.oidc.client_id)
+            .field(
+                "oidc_client_secret",
+                &self.oidc.client_secret.as_ref().map(|_| "***"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -141,6 +181,14 @@ smtp_security = "starttls"            # CONGSO_SMTP_SECURITY: starttls | tls | n
 [log]
 filter = "info"                       # CONGSO_LOG, e.g. "info,congso_web=debug"
 format = "pretty"                     # CONGSO_LOG_FORMAT: pretty | json
+
+[oidc]
+# Login with OpenID Connect (the province's SSO / a VNeID-style provider); off while issuer_url is
+# empty. Register <public_url>/dang-nhap/oidc/callback as the redirect URI at the provider.
+issuer_url = ""                       # CONGSO_OIDC_ISSUER_URL, e.g. "https://sso.hue.gov.vn"
+client_id = ""                        # CONGSO_OIDC_CLIENT_ID
+# client_secret: set CONGSO_OIDC_CLIENT_SECRET (never written here)
+label = "Đăng nhập bằng tài khoản định danh (VNeID/SSO)"   # the login button's text
 "#;
 
 impl Config {
@@ -151,6 +199,30 @@ impl Config {
         } else {
             self.database_url.clone()
         }
+    }
+
+    /// The web layer's OpenID Connect settings: `None` when `issuer_url` is empty.
+    pub fn oidc(&self) -> anyhow::Result<Option<congso_web::OidcConfig>> {
+        let o = &self.oidc;
+        if o.issuer_url.trim().is_empty() {
+            return Ok(None);
+        }
+        if o.client_id.trim().is_empty() {
+            anyhow::bail!(
+                "[oidc] issuer_url is set but client_id is empty (CONGSO_OIDC_CLIENT_ID)"
+            );
+        }
+        let label = o.label.trim();
+        Ok(Some(congso_web::OidcConfig {
+            issuer_url: o.issuer_url.trim().to_owned(),
+            client_id: o.client_id.trim().to_owned(),
+            client_secret: o.client_secret.clone(),
+            label: (!label.is_empty() && label != DEFAULT_OIDC_LABEL).then(|| label.to_owned()),
+            redirect_url: format!(
+                "{}/dang-nhap/oidc/callback",
+                self.public_url.trim_end_matches('/')
+            ),
+        }))
     }
 
     /// Reads the file (if any) and applies the environment.
@@ -188,6 +260,8 @@ impl Config {
         set(&mut self.mail.smtp_security, "CONGSO_SMTP_SECURITY");
         set(&mut self.log.filter, "CONGSO_LOG");
         set(&mut self.log.format, "CONGSO_LOG_FORMAT");
+        set(&mut self.oidc.issuer_url, "CONGSO_OIDC_ISSUER_URL");
+        set(&mut self.oidc.client_id, "CONGSO_OIDC_CLIENT_ID");
         if let Some(v) = get("CONGSO_DATA_DIR") {
             self.data_dir = PathBuf::from(v);
         }
@@ -199,6 +273,9 @@ impl Config {
         }
         if let Some(v) = get("CONGSO_SMTP_PASSWORD") {
             self.mail.smtp_password = Some(SecretString::from(v));
+        }
+        if let Some(v) = get("CONGSO_OIDC_CLIENT_SECRET").filter(|v| !v.is_empty()) {
+            self.oidc.client_secret = Some(SecretString::from(v));
         }
     }
 }
@@ -215,6 +292,52 @@ mod tests {
         assert_eq!(cfg.data_dir, d.data_dir);
         assert_eq!(cfg.mail.smtp_port, d.mail.smtp_port);
         assert_eq!(cfg.database_url(), "sqlite://./data/congso.db");
+        assert_eq!(cfg.oidc.label, d.oidc.label);
+        assert!(
+            cfg.oidc().expect("valid").is_none(),
+            "OpenID Connect is off by default"
+        );
+    }
+
+    #[test]
+    fn oidc_from_file_and_environment_with_the_secret_only_from_the_environment() {
+        let mut cfg: Config = toml::from_str(
+            "public_url = \"https://dichvucong.hue.gov.vn/\"\n[oidc]\nissuer_url = \"https://sso.hue.gov.vn\"\nclient_id = \"congso\"\n",
+        )
+        .expect("parses");
+        cfg.apply_env(|k| match k {
+            "CONGSO_OIDC_CLIENT_ID" => Some("congso-prod".into()),
+            "CONGSO_OIDC_CLIENT_SECRET" => Some("oidc-s3cret".into()),
+            _ => None,
+        });
+        let o = cfg.oidc().expect("valid").expect("configured");
+        assert_eq!(o.issuer_url, "https://sso.hue.gov.vn");
+        assert_eq!(
+            o.client_id, "congso-prod",
+            "the environment overrides the file"
+        );
+        assert_eq!(
+            o.redirect_url,
+            "https://dichvucong.hue.gov.vn/dang-nhap/oidc/callback"
+        );
+        assert_eq!(o.label, None, "the default text is translated by the page");
+        assert!(o.client_secret.is_some());
+        assert!(!format!("{cfg:?}").contains("oidc-s3cret"), "redacted");
+        assert!(!format!("{o:?}").contains("oidc-s3cret"), "redacted");
+        assert!(
+            toml::from_str::<Config>("[oidc]\nclient_secret = \"x\"\n").is_err(),
+            "never from the file"
+        );
+        let mut half: Config = toml::from_str(
+            "[oidc]\nissuer_url = \"https://sso.hue.gov.vn\"\nlabel = \"Đăng nhập SSO\"\n",
+        )
+        .expect("parses");
+        assert!(half.oidc().is_err(), "client_id is required");
+        half.oidc.client_id = "x".into();
+        assert_eq!(
+            half.oidc().expect("ok").expect("on").label.as_deref(),
+            Some("Đăng nhập SSO")
+        );
     }
 
     #[test]

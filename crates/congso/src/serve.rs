@@ -88,6 +88,7 @@ pub async fn serve(cfg: Config, no_demo: bool) -> anyhow::Result<ExitCode> {
         WebConfig {
             secure_cookies: cfg.secure_cookies,
             max_body_bytes: cfg.max_body_bytes,
+            oidc: cfg.oidc()?,
             ..WebConfig::default()
         },
     )

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod dossiers;
+pub mod identities;
 pub mod portal;
 pub mod procedures;
 pub mod settings;

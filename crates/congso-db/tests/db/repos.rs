@@ -1,4 +1,4 @@
-use congso_db::repo::{auth, settings, units, users};
+use congso_db::repo::{auth, identities, settings, units, users};
 use congso_db::{Ts, is_unique_violation};
 use time::macros::{date, datetime};
 use uuid::Uuid;
@@ -135,4 +135,50 @@ congso_db::db_test!(async fn rolled_back_transaction_writes_nothing(db) {
     tx.rollback().await.expect("rollback");
     let mut tx = db.begin_read().await.expect("tx");
     assert_eq!(units::count(&mut tx).await.expect("count"), 0);
+});
+
+congso_db::db_test!(async fn identities_link_an_issuer_subject_pair_to_one_user(db) {
+    let mut tx = db.begin_write().await.expect("tx");
+    let user = users::UserRow {
+        id: Uuid::now_v7(),
+        username: "congdan-oidc".into(),
+        full_name: "Trần Thị Bình".into(),
+        email: None,
+        phone: None,
+        password_hash: None,
+        locale: "vi".into(),
+        active: true,
+        created_at: now(),
+        updated_at: now(),
+    };
+    users::insert(&mut tx, &user).await.expect("user");
+    let row = identities::IdentityRow {
+        id: Uuid::now_v7(),
+        user_id: user.id,
+        issuer: "https://sso.hue.gov.vn".into(),
+        subject: "0123456789".into(),
+        created_at: now(),
+    };
+    identities::insert(&mut tx, &row).await.expect("link");
+    // The same subject at another issuer is another identity.
+    let other = identities::IdentityRow {
+        id: Uuid::now_v7(),
+        issuer: "https://vneid.example".into(),
+        ..row.clone()
+    };
+    identities::insert(&mut tx, &other).await.expect("second issuer");
+    tx.commit().await.expect("commit");
+
+    let mut tx = db.begin_write().await.expect("tx");
+    let dup = identities::IdentityRow { id: Uuid::now_v7(), ..row.clone() };
+    let err = identities::insert(&mut tx, &dup).await.expect_err("pair is unique");
+    assert!(is_unique_violation(&err), "{err:?}");
+    drop(tx);
+
+    let mut tx = db.begin_read().await.expect("tx");
+    let got = identities::by_issuer_subject(&mut tx, "https://sso.hue.gov.vn", "0123456789")
+        .await.expect("q").expect("found");
+    assert_eq!(got, row, "reads back exactly");
+    assert!(identities::by_issuer_subject(&mut tx, "https://sso.hue.gov.vn", "x").await.expect("q").is_none());
+    assert_eq!(identities::of_user(&mut tx, user.id).await.expect("q").len(), 2);
 });

@@ -23,6 +23,8 @@ pub struct LoginPage {
     pub error: Option<String>,
     pub username: String,
     pub next: String,
+    /// The OpenID Connect button (text, link), when configured.
+    pub oidc: Option<(String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,16 +32,22 @@ pub struct NextQuery {
     pub next: Option<String>,
 }
 
-pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NextQuery>,
+) -> Response {
     if ctx.actor.is_some() {
         return Redirect::to(&safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into()))
             .into_response();
     }
+    let next = safe_next(q.next.as_deref()).unwrap_or_default();
     LoginPage {
         page: Page::new(&ctx, "login-title"),
         error: None,
         username: String::new(),
-        next: safe_next(q.next.as_deref()).unwrap_or_default(),
+        oidc: super::oidc::login_button(&st, &ctx, &next),
+        next,
     }
     .into_response()
 }
@@ -98,13 +106,15 @@ pub async fn login_submit(
         {
             let status =
                 StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            let next = safe_next(form.next.as_deref()).unwrap_or_default();
             let mut resp = (
                 status,
                 LoginPage {
                     page: Page::new(&ctx, "login-title"),
                     error: Some(e.code.message(ctx.lang).to_owned()),
                     username: form.username.chars().take(64).collect(),
-                    next: safe_next(form.next.as_deref()).unwrap_or_default(),
+                    oidc: super::oidc::login_button(&st, &ctx, &next),
+                    next,
                 },
             )
                 .into_response();

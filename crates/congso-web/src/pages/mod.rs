@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod desk;
 pub mod forms;
 pub mod home;
+pub mod oidc;
 pub mod procedures;
 
 use askama::Template;

@@ -114,6 +114,19 @@ impl TestApp {
         }
     }
 
+    /// The same application and database served with other web settings (e.g. an OpenID Connect
+    /// provider); the demo data, clock and server key stay.
+    #[allow(dead_code)]
+    pub async fn with_web(self, web: WebConfig) -> TestApp {
+        let state = AppState::new(self.app.clone(), web).await.expect("state");
+        let router = congso_web::router(state.clone());
+        TestApp {
+            state,
+            router,
+            ..self
+        }
+    }
+
     pub async fn send(&self, req: Request<Body>) -> TestResponse {
         let resp = self.router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();

@@ -11,6 +11,7 @@ mod catalogue_pages;
 mod desk_pages;
 mod dossiers;
 mod forms;
+mod oidc;
 mod openapi;
 mod pages;
 mod permissions;
