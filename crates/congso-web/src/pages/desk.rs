@@ -206,11 +206,13 @@ pub struct DossierPage {
     pub unit_options: Vec<(String, String)>,
     pub forms: Vec<(String, String)>,
     pub events: Vec<(String, String, String, String, String)>,
+    /// Files: id, purpose label, document, file name.
+    pub files: Vec<(String, String, String, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
 
-async fn dossier_page(
+pub(crate) async fn dossier_page(
     st: &AppState,
     ctx: &Ctx,
     code: &str,
@@ -333,6 +335,18 @@ async fn dossier_page(
         staff,
         unit_options,
         forms,
+        files: congso_app::portal::attachments(&st.app, actor, code)
+            .await?
+            .into_iter()
+            .map(|f| {
+                (
+                    f.id.to_string(),
+                    t.get(&format!("file-{}", f.purpose)).to_owned(),
+                    f.document_name,
+                    f.file_name,
+                )
+            })
+            .collect(),
         events,
         notice,
         error,

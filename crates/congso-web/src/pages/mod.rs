@@ -9,6 +9,7 @@ pub mod desk;
 pub mod forms;
 pub mod home;
 pub mod oidc;
+pub mod portal;
 pub mod procedures;
 
 use askama::Template;

@@ -267,6 +267,7 @@ pub struct ProcedurePage {
     pub online: String,
     pub unit: String,
     pub status: String,
+    pub status_is_published: bool,
     pub version: i64,
     pub publication: Option<String>,
     pub effective: Option<String>,
@@ -316,6 +317,7 @@ pub async fn detail(
         online: online_label(spec.online.as_str(), lang),
         unit: format!("{} ({})", view.unit_name, view.unit_code),
         status: status_label(&dto.status, t),
+        status_is_published: dto.status == "published",
         version: dto.version,
         publication: spec
             .publication

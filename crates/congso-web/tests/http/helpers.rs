@@ -358,6 +358,26 @@ impl Browser<'_> {
         r
     }
 
+    /// Posts a multipart form: text fields and file parts `(part name, file name, bytes)`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
+        let (content_type, body) = multipart_body(fields, files);
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .expect("req");
+        let r = self.app.send(req).await;
+        self.absorb(&r);
+        r
+    }
+
     /// GETs raw bytes (downloads).
     pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
         let req = Request::builder()

@@ -16,3 +16,4 @@ mod openapi;
 mod pages;
 mod permissions;
 mod portal;
+mod portal_pages;
