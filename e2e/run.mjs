@@ -7,7 +7,7 @@
 //   node e2e/run.mjs            (CONGSO_BIN: the congso binary, default target/debug/congso)
 
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -195,6 +195,105 @@ async function officerJourney(browser, base) {
   await pub.close();
 }
 
+// A Department of Justice procedure offered fully online, with two documents.
+const ONLINE_PROCEDURE = "1.002055.000.00.00.H57";
+const shots = join(here, "screenshots");
+
+function pdf(marker) {
+  return Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
+}
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082",
+  "hex",
+);
+
+/// Checks a citizen page: no serious accessibility violation (JavaScript on) and, at 360 px, no
+/// horizontal scrolling, with a screenshot kept in e2e/screenshots/.
+async function citizenPage(page, label, js, narrow) {
+  if (js) await axe(page, label);
+  if (narrow) {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(overflow <= 0, `${label} fits 360 px without horizontal scrolling (${overflow} px over)`);
+    await page.screenshot({ path: join(shots, `${label.replace(/[^a-z0-9]+/gi, "_")}-360.png`), fullPage: true });
+  }
+}
+
+async function citizenJourney(browser, base, js, idNumber) {
+  const mode = js ? "JavaScript on, 360 px" : "JavaScript off";
+  console.log(`citizen journey (${mode}): register, submit online, supplement, result, rating`);
+  const narrow = js;
+  const context = await browser.newContext({
+    javaScriptEnabled: js, bypassCSP: js, locale: "vi-VN",
+    viewport: narrow ? { width: 360, height: 740 } : { width: 1280, height: 800 },
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/dang-ky`);
+  await citizenPage(page, "dang-ky", js, narrow);
+  await page.fill("#full_name", "Nguyễn Thị Hồng");
+  await page.fill("#id_number", idNumber);
+  await page.fill("#email", `hong.${idNumber}@example.vn`);
+  await page.fill("#password", "mot-cum-tu-de-nho-2026");
+  await Promise.all([page.waitForURL(/\/ho-so-cua-toi/), page.click("form[action='/dang-ky'] button[type=submit]")]);
+  check((await page.locator("h1").textContent()).trim() === "Hồ sơ của tôi", `the new citizen lands on "Hồ sơ của tôi" (${mode})`);
+  await citizenPage(page, "ho-so-cua-toi", js, narrow);
+  await page.goto(`${base}/thu-tuc/${ONLINE_PROCEDURE}`);
+  await Promise.all([page.waitForURL(/\/nop-truc-tuyen\//), page.click("#submit-online")]);
+  check((await page.inputValue("#f-name")) === "Nguyễn Thị Hồng" && (await page.inputValue("#f-id_number")) === idNumber,
+    "the applicant page is prefilled from the account");
+  await citizenPage(page, "nop-truc-tuyen-1", js, narrow);
+  const next = async () => Promise.all([page.waitForURL(/buoc=/), page.click("form[enctype] button[type=submit]")]);
+  await page.fill("#f-phone", "0905123456");
+  await next();
+  await page.setInputFiles("#file", { name: "giấy đề nghị.pdf", mimeType: "application/pdf", buffer: pdf("de-nghi") });
+  await citizenPage(page, "nop-truc-tuyen-2", js, narrow);
+  await next();
+  await page.setInputFiles("#file", { name: "van-ban-thoa-thuan.png", mimeType: "image/png", buffer: PNG });
+  await next();
+  const check_ = await page.locator("main").textContent();
+  check(check_.includes("giấy đề nghị.pdf") && check_.includes("van-ban-thoa-thuan.png"), "the check page lists both files");
+  await citizenPage(page, "nop-truc-tuyen-kiem-tra", js, narrow);
+  await Promise.all([page.waitForURL(/\/ho-so-cua-toi\/[^?]+\?moi=1/), page.click("#submit-dossier")]);
+  const code = (await page.locator("h1 code").textContent()).trim();
+  check((await page.locator("#my-status").textContent()).trim() === "Mới đăng ký", `submitted as "Mới đăng ký" (${code})`);
+  await citizenPage(page, "ho-so-cua-toi-chi-tiet", js, narrow);
+  // The desk accepts it and asks for one more document.
+  const desk = await signIn(browser, base, "motcua");
+  await act(base, desk, code, "accept");
+  await act(base, desk, code, "request_supplement", (f) => f.locator("textarea[name=reason]").fill("Văn bản thỏa thuận chưa có chữ ký"));
+  await page.goto(`${base}/ho-so-cua-toi/${code}`);
+  check(await page.locator("#h-supplement").isVisible(), "the citizen sees the supplement request");
+  check((await page.locator("main").textContent()).includes("Văn bản thỏa thuận chưa có chữ ký"), "with its reason");
+  await page.setInputFiles("#supplement-files", { name: "thoa-thuan-da-ky.pdf", mimeType: "application/pdf", buffer: pdf("da-ky") });
+  await Promise.all([page.waitForURL(/ok=supplement/), page.click("form[action$='/bo-sung'] button[type=submit]")]);
+  check((await page.locator(".alert-ok").count()) === 1, "the supplement is sent and the clock runs again");
+  await citizenPage(page, "ho-so-cua-toi-bo-sung", js, narrow);
+  // The department processes it; the specialist finishes with the electronic result.
+  await act(base, desk, code, "forward");
+  const head = await signIn(browser, base, "lanhdao.so");
+  await act(base, head, code, "assign", (f) => f.locator("select[name=assignee]").selectOption("chuyenvien"));
+  await act(base, head, code, "approve");
+  const specialist = await signIn(browser, base, "chuyenvien");
+  const result = pdf(`ket-qua-${idNumber}`);
+  await act(base, specialist, code, "finish", (f) =>
+    f.locator("#result-file").setInputFiles({ name: "ket-qua.pdf", mimeType: "application/pdf", buffer: result }));
+  // The citizen downloads the result and rates the service.
+  await page.goto(`${base}/ho-so-cua-toi/${code}`);
+  const href = await page.locator("#result-download").getAttribute("href");
+  const got = await context.request.get(`${base}${href}`);
+  check(got.status() === 200 && Buffer.compare(await got.body(), result) === 0, "the citizen downloads exactly the electronic result");
+  await page.check("input[name=rating][value=hai_long]");
+  await page.fill("#comment", "Giải quyết nhanh, hướng dẫn rõ ràng");
+  await Promise.all([page.waitForURL(/ok=rated/), page.click("form[action$='/danh-gia'] button[type=submit]")]);
+  check((await page.locator("#my-rating").textContent()).includes("Hài lòng"), "the rating is recorded");
+  await citizenPage(page, "ho-so-cua-toi-ket-qua", js, narrow);
+  await page.goto(`${base}/thong-bao`);
+  check((await page.locator(".notes li").count()) >= 3, "notifications for acceptance, supplement and result");
+  await citizenPage(page, "thong-bao", js, narrow);
+  for (const c of [desk, head, specialist]) await c.context.close();
+  await context.close();
+}
+
+mkdirSync(shots, { recursive: true });
 const { child, base } = await startServer();
 let browser;
 try {
@@ -206,6 +305,8 @@ try {
   await journey(browser, base, true);
   await journey(browser, base, false);
   await officerJourney(browser, base);
+  await citizenJourney(browser, base, true, "046195000301");
+  await citizenJourney(browser, base, false, "046195000302");
 } catch (e) {
   failures += 1;
   console.log(`  FAIL ${e.stack ?? e}`);

@@ -190,11 +190,13 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
     {
         return error_response(ErrorCode::CsrfFailed, None, None);
     }
-    let content_type = headers
+    // The multipart boundary is case-sensitive: keep the header as sent for parsing.
+    let raw_content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_ascii_lowercase();
+        .to_owned();
+    let content_type = raw_content_type.to_ascii_lowercase();
     let has_session = cookies::get(headers, cookies::SESSION).is_some();
     if content_type.starts_with("application/json") && !has_session {
         return next.run(req).await;
@@ -219,7 +221,7 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
             form_urlencoded_field(&bytes, "csrf_token")
         }
         None if content_type.starts_with("multipart/form-data") => {
-            multipart_field(&content_type, bytes.clone(), "csrf_token").await
+            multipart_field(&raw_content_type, bytes.clone(), "csrf_token").await
         }
         None => None,
     };

@@ -89,3 +89,35 @@ http_test!(async fn bulk_forwarding_from_the_desk(app) {
     assert_eq!(c.get("/can-bo").await.status, StatusCode::FORBIDDEN);
     assert_eq!(c.get("/can-bo/tiep-nhan").await.status, StatusCode::FORBIDDEN);
 });
+
+http_test!(async fn the_officer_finishes_with_an_electronic_result_from_the_page(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let head = app.token("lanhdao.so").await;
+    let code = crate::dossiers::receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    crate::dossiers::ok(&app, &desk, &code, serde_json::json!({"action": "forward"})).await;
+    crate::dossiers::ok(&app, &head, &code, serde_json::json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    crate::dossiers::ok(&app, &head, &code, serde_json::json!({"action": "approve"})).await;
+    let mut spec = app.browser();
+    spec.login("chuyenvien", PW).await;
+    let page = spec.get(&format!("/can-bo/ho-so/{code}")).await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\"") && page.body.contains("id=\"result-file\""), "{}", page.body);
+    // A JPEG is not an electronic result.
+    let r = spec.post_multipart(&format!("/can-bo/ho-so/{code}/hoan-thanh"), &[("csrf_token", &page.csrf())], &[("files", "ket-qua.png", crate::helpers::TINY_PNG)]).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    assert!(r.body.contains("PDF"));
+    // With the PDF, or with an empty file input, it finishes.
+    let pdf = crate::helpers::tiny_pdf("ket-qua");
+    let r = spec.post_multipart(&format!("/can-bo/ho-so/{code}/hoan-thanh"), &[("csrf_token", &page.csrf())], &[("files", "ket-qua.pdf", &pdf)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = spec.get(r.location().expect("back to the dossier")).await;
+    assert!(after.body.contains("ket-qua.pdf") && after.body.contains("Hoàn thành"), "{}", after.body);
+    let code2 = crate::dossiers::receive(&app, &desk, None).await["code"].as_str().expect("code").to_owned();
+    crate::dossiers::ok(&app, &desk, &code2, serde_json::json!({"action": "forward"})).await;
+    crate::dossiers::ok(&app, &head, &code2, serde_json::json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    crate::dossiers::ok(&app, &head, &code2, serde_json::json!({"action": "approve"})).await;
+    let page = spec.get(&format!("/can-bo/ho-so/{code2}")).await;
+    let r = spec.post_multipart(&format!("/can-bo/ho-so/{code2}/hoan-thanh"), &[("csrf_token", &page.csrf())], &[("files", "", b"")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+});

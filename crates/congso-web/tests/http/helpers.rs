@@ -433,7 +433,7 @@ pub fn pdf_text(bytes: &[u8]) -> String {
 
 /// A `multipart/form-data` body and its content type.
 pub fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "congso-multipart-4f2a9";
+    let boundary = "----WebKitFormBoundaryCongSo4F2a9";
     let mut body: Vec<u8> = vec![];
     for (k, v) in fields {
         body.extend(
