@@ -289,6 +289,11 @@ async function citizenJourney(browser, base, js, idNumber) {
   await page.goto(`${base}/thong-bao`);
   check((await page.locator(".notes li").count()) >= 3, "notifications for acceptance, supplement and result");
   await citizenPage(page, "thong-bao", js, narrow);
+  for (const path of ["tai-khoan", "quen-mat-khau"]) {
+    await page.goto(`${base}/${path}`);
+    check((await page.locator("h1").count()) === 1, `/${path} opens`);
+    await citizenPage(page, path, js, narrow);
+  }
   for (const c of [desk, head, specialist]) await c.context.close();
   await context.close();
 }

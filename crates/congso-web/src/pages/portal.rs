@@ -283,10 +283,16 @@ pub async fn profile_submit(
         .id_number
         .unwrap_or_default();
     match r {
-        Ok(_) => Ok(ProfilePage {
+        Ok(v) => Ok(ProfilePage {
             page: Page::new(&ctx, "profile-title"),
             id_number,
-            f,
+            f: RegisterForm {
+                full_name: v.user.full_name,
+                email: v.user.email.unwrap_or_default(),
+                phone: v.user.phone.unwrap_or_default(),
+                address: v.profile.address.unwrap_or_default(),
+                ..RegisterForm::default()
+            },
             saved: true,
             error: None,
         }

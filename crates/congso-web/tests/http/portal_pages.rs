@@ -114,3 +114,92 @@ http_test!(async fn a_citizen_registers_and_submits_one_question_per_page(app) {
     let notes = b.get("/thong-bao").await;
     assert!(notes.body.contains(&code) && notes.body.contains("mới"), "{}", notes.body);
 });
+
+/// The reset link in the last email sent to `to`.
+async fn reset_link(app: &TestApp, to: &str) -> Option<String> {
+    let mails = congso_db::jobs::unfinished(&app.app.db)
+        .await
+        .expect("jobs");
+    mails
+        .iter()
+        .rev()
+        .filter(|(kind, payload, _)| kind == "send_email" && payload.contains(to))
+        .find_map(|(_, payload, _)| {
+            let p: serde_json::Value = serde_json::from_str(payload).ok()?;
+            let text = p["text"].as_str()?.to_owned();
+            let start = text.find("/dat-lai-mat-khau?token=")?;
+            Some(text[start..].split_whitespace().next()?.to_owned())
+        })
+}
+
+http_test!(async fn password_reset_by_an_emailed_one_time_link(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let mut b = register(&app, "Trần Thị Bích", "046195000123", "bich@example.vn").await;
+    // An unknown address gets the same answer and no email.
+    let mut anon = app.browser();
+    let form = anon.get("/quen-mat-khau").await;
+    let r = anon.post_form("/quen-mat-khau", &[("csrf_token", &form.csrf()), ("who", "ai-do@example.vn")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"reset-sent\""));
+    assert!(reset_link(&app, "ai-do@example.vn").await.is_none());
+    // By identity number: the link goes to the account's email.
+    let r = anon.post_form("/quen-mat-khau", &[("csrf_token", &form.csrf()), ("who", "046195000123")]).await;
+    assert!(r.body.contains("id=\"reset-sent\""));
+    let link = reset_link(&app, "bich@example.vn").await.expect("a reset email");
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+    let page = anon.get(&link).await;
+    assert!(page.body.contains("name=\"token\""));
+    let r = anon.post_form("/dat-lai-mat-khau", &[("csrf_token", &page.csrf()), ("token", &token), ("password", "mat-khau-moi-that-dai")]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, Some("/dang-nhap?dat-lai=1")), "{}", r.body);
+    // Old sessions are gone, the old password fails, the new one works; the link is spent.
+    let r = b.get("/ho-so-cua-toi").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the session ended");
+    let mut again = app.browser();
+    assert_eq!(again.login("046195000123", PW).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(again.login("046195000123", "mat-khau-moi-that-dai").await.status, StatusCode::SEE_OTHER);
+    let page = anon.get(&link).await;
+    let r = anon.post_form("/dat-lai-mat-khau", &[("csrf_token", &page.csrf()), ("token", &token), ("password", "mot-mat-khau-khac-nua")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("đã dùng hoặc đã hết hạn"), "{}", r.body);
+    // Links expire after an hour.
+    let r = anon.post_form("/quen-mat-khau", &[("csrf_token", &form.csrf()), ("who", "bich@example.vn")]).await;
+    assert!(r.body.contains("id=\"reset-sent\""));
+    let late = reset_link(&app, "bich@example.vn").await.expect("a second email");
+    assert_ne!(late, link);
+    app.clock.set(datetime!(2026-03-02 10:01 +7));
+    let page = anon.get(&late).await;
+    let r = anon.post_form("/dat-lai-mat-khau", &[("csrf_token", &page.csrf()), ("token", late.split("token=").nth(1).expect("t")), ("password", "mot-mat-khau-khac-nua")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+});
+
+http_test!(async fn the_profile_and_a_withdrawal(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let mut b = register(&app, "Trần Thị Bích", "046195000123", "bich@example.vn").await;
+    let _other = register(&app, "Lê Văn Cường", "046090000456", "cuong@example.vn").await;
+    let p = b.get("/tai-khoan").await;
+    assert!(p.body.contains("046195000123") && p.body.contains("value=\"bich@example.vn\""));
+    // Another account's email is refused; a valid change is saved.
+    let r = b.post_form("/tai-khoan", &[("csrf_token", &p.csrf()), ("full_name", "Trần Thị Bích"), ("email", "cuong@example.vn"), ("phone", ""), ("address", "")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = b.post_form("/tai-khoan", &[("csrf_token", &p.csrf()), ("full_name", "Trần  Thị   Bích Ngọc"), ("email", "bich@example.vn"), ("phone", "0905123456"), ("address", "5 Hùng Vương, Huế")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Đã lưu thông tin tài khoản") && r.body.contains("value=\"Trần Thị Bích Ngọc\""), "{}", r.body);
+    // The new address prefills the next submission.
+    let s1 = b.get(&format!("/nop-truc-tuyen/{PROC}")).await;
+    assert!(s1.body.contains("value=\"5 Hùng Vương, Huế\""));
+    // A submitted dossier can be withdrawn by its owner.
+    let token = {
+        let r = app.api(axum::http::Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "046195000123", "password": PW}))).await;
+        r.json()["token"].as_str().expect("token").to_owned()
+    };
+    let pdf = tiny_pdf("a");
+    let r = app.multipart("/api/v1/portal/dossiers", Some(&token), &[("procedure_code", PROC)], &[("files", "a.pdf", &pdf), ("files", "b.png", TINY_PNG)]).await;
+    let code = r.json()["code"].as_str().expect("code").to_owned();
+    let page = b.get(&format!("/ho-so-cua-toi/{code}")).await;
+    assert!(page.body.contains("Rút hồ sơ"));
+    let r = b.post_form(&format!("/ho-so-cua-toi/{code}/rut"), &[("csrf_token", &page.csrf())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = b.get(r.location().expect("back")).await;
+    assert!(after.body.contains("Đã rút hồ sơ") && !after.body.contains("Rút hồ sơ</button>"), "{}", after.body);
+});
