@@ -3,6 +3,7 @@
 //! local time zone (UTC+7). This crate does no IO and knows nothing of HTTP or SQL.
 
 pub mod case;
+pub mod directive;
 pub mod dossier;
 pub mod error;
 pub mod lang;
