@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod demo;
+pub mod directives;
 pub mod dossiers;
 pub mod error;
 pub mod jobs;

@@ -5,6 +5,7 @@
 //! The two sides of a task are the directing side ([`Side::Receiving`]: the Office and the leader
 //! who directed, on the directive's unit) and the lead unit ([`Side::Processing`]).
 
+use serde::Serialize;
 use time::{Date, Month};
 
 use crate::Role::{self, Leader, OfficeStaff, Specialist, UnitHead};
@@ -188,11 +189,14 @@ pub const SOURCE_KINDS: &[(&str, &str)] = &[
 ];
 
 /// The status of a task in reports (QĐ 42/2014; Report 1270/BC-TCTTTg): computed, never typed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     /// Chưa hoàn thành, trong hạn.
+    #[serde(rename = "in_progress_within")]
     InProgressWithin,
     /// Chưa hoàn thành, quá hạn.
+    #[serde(rename = "in_progress_overdue")]
     InProgressOverdue,
     /// Đã hoàn thành đúng hạn.
     CompletedOnTime,
@@ -255,7 +259,7 @@ pub fn task_status(
 }
 
 /// Counts of tasks by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StatusCounts {
     pub completed_on_time: u64,
     pub completed_late: u64,

@@ -55,6 +55,7 @@ use crate::error::WebError;
         (name = "calendar", description = "The legal calendar: lunar dates, days off, deadlines"),
         (name = "procedures", description = "The administrative procedure catalogue"),
         (name = "dossiers", description = "The one-stop desk: dossiers and their lifecycle"),
+        (name = "directives", description = "Directive tracking: leaders' directives, tasks to units, the report"),
         (name = "portal", description = "The citizen portal: a citizen's own dossiers, online submission, supplements, ratings"),
     )
 )]
@@ -101,6 +102,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
                 .routes(routes!(api::portal::supplement))
                 .layer(axum::extract::DefaultBodyLimit::max(PORTAL_UPLOAD_LIMIT)),
         )
+        .routes(routes!(api::directives::create))
+        .routes(routes!(api::directives::get))
+        .routes(routes!(api::directives::add_task))
+        .routes(routes!(api::directives::act))
+        .routes(routes!(api::directives::list))
+        .routes(routes!(api::directives::report))
         .routes(routes!(api::portal::get))
         .routes(routes!(api::portal::rate))
         .routes(routes!(api::portal::download))

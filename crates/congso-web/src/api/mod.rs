@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod directives;
 pub mod dossiers;
 pub mod portal;
 pub mod procedures;

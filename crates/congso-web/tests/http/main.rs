@@ -9,6 +9,7 @@ mod calendar;
 mod catalogue;
 mod catalogue_pages;
 mod desk_pages;
+mod directives;
 mod dossiers;
 mod forms;
 mod oidc;

@@ -1,0 +1,668 @@
+//! Directive tracking on the case engine: directives registered by the Office, tasks given to a
+//! lead unit (with co-operating units), and every task action of
+//! `congso_domain::directive::TASK` — one transaction each (permission on the side's unit → rule →
+//! row → hash-chained event). The report status of a task is computed from its dates
+//! ([`congso_domain::directive::task_status`]), never stored.
+
+use congso_db::Ts;
+use congso_db::repo::directives::{self as repo, DirectiveRow, TaskRow};
+use congso_db::repo::{units, users};
+use congso_domain::case::{Side, Target};
+use congso_domain::directive::{SOURCE_KINDS, StatusCounts, TASK, TaskStatus, task_status};
+use congso_domain::time_vn::{from_local, local_date};
+use congso_domain::{ErrorCode, Permission, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::{Date, PrimitiveDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, Subject};
+use crate::{Actor, App, AppError, AppResult};
+
+/// The deadline of a task given without one, in working days [U] (local regulations set it).
+pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 30;
+/// An extension keeps a task on time only if approved on or before the deadline in force [U].
+pub const EXTENSION_MUST_PRECEDE_DEADLINE: bool = true;
+
+/// A directive to register.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewDirective {
+    /// `conclusion`, `directive`, `minutes` or `slip`.
+    pub source_kind: String,
+    pub source_number: Option<String>,
+    pub source_date: Option<Date>,
+    /// The username of the leader who directed.
+    pub leader: Option<String>,
+    pub content: String,
+    /// The directing body's unit code; default: the unit where the actor manages directives.
+    pub unit: Option<String>,
+}
+
+/// How a task's deadline is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    On(Date),
+    WorkingDays(u32),
+    /// The default ([`DEFAULT_DEADLINE_WORKING_DAYS`] working days).
+    Default,
+}
+
+/// A task to give.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub lead_unit: String,
+    pub coordinating_units: Vec<String>,
+    pub content: String,
+    pub deadline: Deadline,
+}
+
+/// The input of a task action (`POST /api/v1/tasks/{id}/actions`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct TaskAction {
+    pub action: String,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Progress in percent (report_progress).
+    #[serde(default)]
+    pub percent: Option<i64>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// `YYYY-MM-DD` (request_extension).
+    #[serde(default)]
+    pub new_deadline: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// A task as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    pub id: Uuid,
+    pub directive_id: Uuid,
+    pub content: String,
+    pub lead_unit: UnitRef,
+    pub coordinating_units: Vec<UnitRef>,
+    /// The workflow state (`assigned`, `in_progress`, …).
+    pub state: String,
+    /// The report status, computed from the dates.
+    pub status: TaskStatus,
+    pub original_deadline: Option<Date>,
+    pub deadline: Option<Date>,
+    pub requested_deadline: Option<Date>,
+    pub assignee: Option<String>,
+    pub progress: i64,
+    pub completed_on: Option<Date>,
+    /// Working… calendar days past the deadline (not completed), or 0.
+    pub days_overdue: i64,
+}
+
+/// A directive with its tasks.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectiveView {
+    pub id: Uuid,
+    pub unit: UnitRef,
+    pub source_kind: String,
+    pub source_number: Option<String>,
+    pub source_date: Option<Date>,
+    pub leader: Option<String>,
+    pub content: String,
+    pub tasks: Vec<TaskView>,
+}
+
+async fn unit_ref(tx: &mut congso_db::Tx, id: Uuid) -> AppResult<UnitRef> {
+    let u = units::by_id(tx, id).await?.ok_or(AppError::not_found())?;
+    Ok(UnitRef {
+        code: u.code,
+        name: u.name,
+    })
+}
+
+/// The roles the actor holds on `unit` (directly or through a unit above it).
+async fn roles_on(tx: &mut congso_db::Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
+    let chain = units::ancestors(tx, unit).await?;
+    Ok(actor
+        .grants
+        .iter()
+        .filter(|g| g.unit_id.is_some_and(|u| chain.contains(&u)))
+        .map(|g| g.role)
+        .collect())
+}
+
+async fn task_view(tx: &mut congso_db::Tx, t: &TaskRow, today: Date) -> AppResult<TaskView> {
+    let coordinating: Vec<Uuid> = serde_json::from_str(&t.coordinating).unwrap_or_default();
+    let mut co = vec![];
+    for u in coordinating {
+        co.push(unit_ref(tx, u).await?);
+    }
+    let assignee = match t.assignee_id {
+        Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
+        None => None,
+    };
+    let status = task_status(today, t.deadline, t.completed_on, t.cancelled);
+    Ok(TaskView {
+        id: t.id,
+        directive_id: t.directive_id,
+        content: t.content.clone(),
+        lead_unit: unit_ref(tx, t.lead_unit_id).await?,
+        coordinating_units: co,
+        state: t.state.clone(),
+        status,
+        original_deadline: t.original_deadline,
+        deadline: t.deadline,
+        requested_deadline: t.requested_deadline,
+        assignee,
+        progress: t.progress,
+        completed_on: t.completed_on,
+        days_overdue: match (status, t.deadline) {
+            (TaskStatus::InProgressOverdue, Some(d)) => (today - d).whole_days(),
+            _ => 0,
+        },
+    })
+}
+
+/// Registers a directive. Needs `directive_manage` on the directing unit.
+pub async fn create_directive(
+    app: &App,
+    actor: &Actor,
+    new: NewDirective,
+) -> AppResult<DirectiveView> {
+    if !SOURCE_KINDS.iter().any(|(k, _)| *k == new.source_kind) {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("source.kind"));
+    }
+    let content = new.content.trim().to_owned();
+    if content.is_empty() || content.chars().count() > 10_000 {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("content"));
+    }
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    let unit_id = match new.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(code) => {
+            units::by_code_on(&mut tx, code.trim(), local_date(now.get()))
+                .await?
+                .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?
+                .id
+        }
+        None => actor
+            .grants
+            .iter()
+            .find(|g| g.role.grants(Permission::DirectiveManage))
+            .and_then(|g| g.unit_id)
+            .ok_or(AppError::forbidden())?,
+    };
+    actor
+        .require(&mut tx, Permission::DirectiveManage, unit_id)
+        .await?;
+    let leader_id = match new.leader.as_deref().filter(|l| !l.trim().is_empty()) {
+        Some(l) => {
+            let u = users::by_username(&mut tx, &l.trim().to_ascii_lowercase())
+                .await?
+                .ok_or(AppError::new(ErrorCode::UserNotFound).with_detail(l.to_owned()))?;
+            let leads = users::active_grants(&mut tx, u.id)
+                .await?
+                .iter()
+                .any(|g| matches!(g.role.as_str(), "leader" | "unit_head"));
+            if !leads {
+                return Err(AppError::new(ErrorCode::InvalidAssignee).with_detail(l.to_owned()));
+            }
+            Some(u.id)
+        }
+        None => None,
+    };
+    let row = DirectiveRow {
+        id: congso_domain::new_id(),
+        unit_id,
+        source_kind: new.source_kind.clone(),
+        source_number: new
+            .source_number
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        source_date: new.source_date,
+        leader_id,
+        content,
+        created_by: actor.user_id,
+        created_at: now,
+        updated_at: now,
+    };
+    repo::insert_directive(&mut tx, &row).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Subject {
+            kind: "directive",
+            id: row.id,
+            unit_id: Some(unit_id),
+        },
+        "directive.created",
+        json!({ "source": row.source_kind, "number": row.source_number }),
+        now,
+    )
+    .await?;
+    let view = directive_view(&mut tx, &row, local_date(now.get())).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+async fn directive_view(
+    tx: &mut congso_db::Tx,
+    d: &DirectiveRow,
+    today: Date,
+) -> AppResult<DirectiveView> {
+    let mut tasks = vec![];
+    for t in repo::tasks_of_directive(tx, d.id).await? {
+        tasks.push(task_view(tx, &t, today).await?);
+    }
+    let leader = match d.leader_id {
+        Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
+        None => None,
+    };
+    Ok(DirectiveView {
+        id: d.id,
+        unit: unit_ref(tx, d.unit_id).await?,
+        source_kind: d.source_kind.clone(),
+        source_number: d.source_number.clone(),
+        source_date: d.source_date,
+        leader,
+        content: d.content.clone(),
+        tasks,
+    })
+}
+
+/// A directive with its tasks (staff who manage directives or see reports).
+pub async fn directive(app: &App, actor: &Actor, id: Uuid) -> AppResult<DirectiveView> {
+    if !actor.may_somewhere(Permission::ReportView)
+        && !actor.may_somewhere(Permission::DirectiveManage)
+    {
+        return Err(AppError::forbidden());
+    }
+    let mut tx = app.db.begin_read().await?;
+    let d = repo::directive(&mut tx, id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    let v = directive_view(&mut tx, &d, app.today()).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Gives a task of a directive to a lead unit. Needs `directive_manage` on the directive's unit.
+pub async fn add_task(
+    app: &App,
+    actor: &Actor,
+    directive_id: Uuid,
+    new: NewTask,
+) -> AppResult<TaskView> {
+    let content = new.content.trim().to_owned();
+    if content.is_empty() || content.chars().count() > 10_000 {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("content"));
+    }
+    let now = app.now();
+    let today = local_date(now.get());
+    let cal = crate::calendar::working_calendar(app).await?;
+    let deadline = match new.deadline {
+        Deadline::On(d) => {
+            if d < today {
+                return Err(AppError::new(ErrorCode::InvalidDate).with_detail("deadline"));
+            }
+            d
+        }
+        Deadline::WorkingDays(n) if n > 0 && n <= 3650 => cal.add_working_days(today, n),
+        Deadline::WorkingDays(_) => {
+            return Err(AppError::new(ErrorCode::InvalidInput).with_detail("working_days"));
+        }
+        Deadline::Default => cal.add_working_days(today, DEFAULT_DEADLINE_WORKING_DAYS),
+    };
+    let mut tx = app.db.begin_write().await?;
+    let d = repo::directive(&mut tx, directive_id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    actor
+        .require(&mut tx, Permission::DirectiveManage, d.unit_id)
+        .await?;
+    let lead = units::by_code_on(&mut tx, new.lead_unit.trim(), today)
+        .await?
+        .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(new.lead_unit.clone()))?;
+    let mut co = vec![];
+    for code in &new.coordinating_units {
+        let u = units::by_code_on(&mut tx, code.trim(), today)
+            .await?
+            .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?;
+        if u.id != lead.id && !co.contains(&u.id) {
+            co.push(u.id);
+        }
+    }
+    let row = TaskRow {
+        id: congso_domain::new_id(),
+        directive_id,
+        lead_unit_id: lead.id,
+        coordinating: serde_json::to_string(&co).map_err(AppError::internal)?,
+        content,
+        state: "assigned".to_owned(),
+        resume_state: None,
+        original_deadline: Some(deadline),
+        deadline: Some(deadline),
+        requested_deadline: None,
+        assignee_id: None,
+        progress: 0,
+        completed_on: None,
+        cancelled: false,
+        created_at: now,
+        updated_at: now,
+    };
+    repo::insert_task(&mut tx, &row).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Subject {
+            kind: "task",
+            id: row.id,
+            unit_id: Some(lead.id),
+        },
+        "task.created",
+        json!({ "directive": directive_id, "lead_unit": lead.code, "deadline": deadline.to_string() }),
+        now,
+    )
+    .await?;
+    let v = task_view(&mut tx, &row, today).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+fn text_of(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.chars().take(10_000).collect())
+}
+
+/// Applies a task action (see `congso_domain::directive::TASK`).
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    task_id: Uuid,
+    input: TaskAction,
+) -> AppResult<TaskView> {
+    let now = app.now();
+    let today = local_date(now.get());
+    let mut tx = app.db.begin_write().await?;
+    let mut row = repo::task_for_update(&mut tx, task_id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    let d = repo::directive(&mut tx, row.directive_id)
+        .await?
+        .ok_or(AppError::not_found())?;
+    let t = TASK
+        .transition(&input.action, &row.state)
+        .map_err(|e| AppError::new(ErrorCode::IllegalTransition).with_detail(format!("{e:?}")))?;
+    for need in t.needs {
+        let present = match *need {
+            "assignee" => text_of(&input.assignee).is_some(),
+            "text" => text_of(&input.text).is_some(),
+            "reason" => text_of(&input.reason).is_some(),
+            "new_deadline" => input.new_deadline.is_some(),
+            _ => true,
+        };
+        if !present {
+            return Err(AppError::new(ErrorCode::InvalidInput).with_detail(*need));
+        }
+    }
+    // Permission on the side's unit; progress may also come from a co-operating unit; the leader
+    // who directed decides extensions.
+    let coordinating: Vec<Uuid> = serde_json::from_str(&row.coordinating).unwrap_or_default();
+    let mut units_to_check = match t.side {
+        Side::Receiving => vec![d.unit_id],
+        Side::Processing => vec![row.lead_unit_id],
+        Side::Either => vec![row.lead_unit_id, d.unit_id],
+    };
+    if t.action == "report_progress" {
+        units_to_check.extend(coordinating.iter().copied());
+    }
+    let mut acted_unit = None;
+    if actor.is_system {
+        acted_unit = units_to_check.first().copied();
+    } else {
+        for u in &units_to_check {
+            if roles_on(&mut tx, actor, *u)
+                .await?
+                .iter()
+                .any(|r| t.roles.contains(r))
+            {
+                acted_unit = Some(*u);
+                break;
+            }
+        }
+        let directing_leader = d.leader_id.is_some() && d.leader_id == actor.user_id;
+        if acted_unit.is_none() && directing_leader && t.roles.contains(&Role::Leader) {
+            acted_unit = Some(d.unit_id);
+        }
+    }
+    let Some(acted_unit) = acted_unit else {
+        return Err(AppError::forbidden());
+    };
+    let from = row.state.clone();
+    let mut payload = json!({ "from": from });
+    if let Some(r) = text_of(&input.reason) {
+        payload["reason"] = json!(r);
+    }
+    if let Some(x) = text_of(&input.text) {
+        payload["text"] = json!(x);
+    }
+    match t.action {
+        "assign" => {
+            let username = text_of(&input.assignee)
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let user = users::by_username(&mut tx, &username)
+                .await?
+                .filter(|u| u.active)
+                .ok_or(AppError::new(ErrorCode::InvalidAssignee).with_detail(username.clone()))?;
+            let mut ok = false;
+            for g in users::active_grants(&mut tx, user.id).await? {
+                if matches!(g.role.as_str(), "specialist" | "unit_head")
+                    && let Some(u) = g.unit_id
+                    && units::ancestors(&mut tx, u)
+                        .await?
+                        .contains(&row.lead_unit_id)
+                {
+                    ok = true;
+                    break;
+                }
+            }
+            if !ok {
+                return Err(AppError::new(ErrorCode::InvalidAssignee).with_detail(username));
+            }
+            row.assignee_id = Some(user.id);
+            payload["assignee"] = json!(user.username);
+        }
+        "report_progress" => {
+            if let Some(p) = input.percent {
+                if !(0..=100).contains(&p) {
+                    return Err(AppError::new(ErrorCode::InvalidInput).with_detail("percent"));
+                }
+                if acted_unit == row.lead_unit_id {
+                    row.progress = p;
+                }
+                payload["percent"] = json!(p);
+            }
+        }
+        "request_extension" => {
+            let new_deadline = input.new_deadline.unwrap_or(today);
+            if row.deadline.is_some_and(|dl| new_deadline <= dl) || new_deadline <= today {
+                return Err(AppError::new(ErrorCode::InvalidDate).with_detail("new_deadline"));
+            }
+            row.requested_deadline = Some(new_deadline);
+            row.resume_state = Some(from.clone());
+            payload["new_deadline"] = json!(new_deadline.to_string());
+        }
+        "approve_extension" => {
+            let requested = row.requested_deadline.take();
+            let in_time = row.deadline.is_none_or(|dl| today <= dl);
+            if in_time || !EXTENSION_MUST_PRECEDE_DEADLINE {
+                row.deadline = requested;
+                payload["deadline"] = json!(requested.map(|d| d.to_string()));
+            } else {
+                // Approved after the deadline: the work may go on, but the task stays late.
+                payload["after_deadline"] = json!(true);
+            }
+        }
+        "refuse_extension" => {
+            row.requested_deadline = None;
+        }
+        "complete" => {
+            row.completed_on = Some(today);
+            row.progress = 100;
+            row.requested_deadline = None;
+        }
+        "reopen" => {
+            row.completed_on = None;
+        }
+        "cancel" => {
+            row.cancelled = true;
+        }
+        _ => {}
+    }
+    row.state = match t.to {
+        Target::State(s) => s.to_owned(),
+        Target::Same => from.clone(),
+        Target::Resume => row
+            .resume_state
+            .take()
+            .unwrap_or_else(|| "in_progress".to_owned()),
+    };
+    row.updated_at = now;
+    repo::update_task(&mut tx, &row).await?;
+    payload["to"] = json!(row.state);
+    audit::record(
+        &mut tx,
+        actor,
+        Subject {
+            kind: "task",
+            id: row.id,
+            unit_id: Some(acted_unit),
+        },
+        t.action,
+        payload,
+        now,
+    )
+    .await?;
+    let v = task_view(&mut tx, &row, today).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// The first instant of `day` in UTC+7.
+fn start_of(day: Date) -> Ts {
+    Ts::new(from_local(PrimitiveDateTime::new(
+        day,
+        time::Time::MIDNIGHT,
+    )))
+}
+
+/// Tasks given from `from` to `to` (inclusive), optionally of one lead unit and in one status.
+/// Needs `report_view` or `directive_manage` on the unit (or somewhere, for all units).
+pub async fn list_tasks(
+    app: &App,
+    actor: &Actor,
+    unit: Option<&str>,
+    status: Option<TaskStatus>,
+    from: Date,
+    to: Date,
+) -> AppResult<Vec<TaskView>> {
+    if to < from {
+        return Err(AppError::new(ErrorCode::InvalidDateRange));
+    }
+    let today = app.today();
+    let mut tx = app.db.begin_read().await?;
+    let unit_id = match unit.filter(|u| !u.trim().is_empty()) {
+        Some(code) => {
+            let u = units::latest_by_code(&mut tx, code.trim())
+                .await?
+                .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?;
+            let allowed = actor.is_system
+                || !actor
+                    .roles_for(&mut tx, Permission::ReportView, u.id)
+                    .await?
+                    .is_empty()
+                || !actor
+                    .roles_for(&mut tx, Permission::TaskReport, u.id)
+                    .await?
+                    .is_empty()
+                || actor.may_somewhere(Permission::DirectiveManage)
+                || actor.may_somewhere(Permission::Direct);
+            if !allowed {
+                return Err(AppError::forbidden());
+            }
+            Some(u.id)
+        }
+        None => {
+            if !(actor.is_system
+                || actor.may_somewhere(Permission::DirectiveManage)
+                || actor.may_somewhere(Permission::Direct))
+            {
+                return Err(AppError::forbidden());
+            }
+            None
+        }
+    };
+    let rows = repo::tasks_given_between(
+        &mut tx,
+        unit_id,
+        start_of(from),
+        start_of(to.next_day().unwrap_or(to)),
+        100_000,
+    )
+    .await?;
+    let as_of = today.min(to);
+    let mut out = vec![];
+    for r in rows {
+        let s = task_status(as_of, r.deadline, r.completed_on, r.cancelled);
+        if status.is_none_or(|want| want == s) {
+            let mut v = task_view(&mut tx, &r, as_of).await?;
+            v.status = s;
+            out.push(v);
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// One line of the directive report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportLine {
+    pub unit: UnitRef,
+    pub counts: StatusCounts,
+}
+
+/// The directive report for a period: tasks given in it, their status at its end (or today),
+/// counted per lead unit and in total.
+pub async fn report(
+    app: &App,
+    actor: &Actor,
+    from: Date,
+    to: Date,
+    unit: Option<&str>,
+) -> AppResult<(StatusCounts, Vec<ReportLine>)> {
+    let tasks = list_tasks(app, actor, unit, None, from, to).await?;
+    let mut total = StatusCounts::default();
+    let mut by_unit: Vec<ReportLine> = vec![];
+    for t in tasks {
+        total.add(t.status);
+        match by_unit.iter_mut().find(|l| l.unit.code == t.lead_unit.code) {
+            Some(l) => l.counts.add(t.status),
+            None => {
+                let mut counts = StatusCounts::default();
+                counts.add(t.status);
+                by_unit.push(ReportLine {
+                    unit: t.lead_unit.clone(),
+                    counts,
+                });
+            }
+        }
+    }
+    by_unit.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
+    Ok((total, by_unit))
+}

@@ -1,0 +1,224 @@
+//! Directives and their tasks.
+
+use time::Date;
+use uuid::Uuid;
+
+use crate::{DbResult, Ts, Tx, tx_run};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DirectiveRow {
+    pub id: Uuid,
+    /// The directing body (e.g. the city People's Committee).
+    pub unit_id: Uuid,
+    /// `conclusion`, `directive`, `minutes` or `slip`.
+    pub source_kind: String,
+    pub source_number: Option<String>,
+    pub source_date: Option<Date>,
+    pub leader_id: Option<Uuid>,
+    pub content: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: Uuid,
+    pub directive_id: Uuid,
+    pub lead_unit_id: Uuid,
+    /// JSON array of unit ids.
+    pub coordinating: String,
+    pub content: String,
+    pub state: String,
+    pub resume_state: Option<String>,
+    pub original_deadline: Option<Date>,
+    /// The deadline in force (an approved extension replaces it).
+    pub deadline: Option<Date>,
+    pub requested_deadline: Option<Date>,
+    pub assignee_id: Option<Uuid>,
+    pub progress: i64,
+    /// The day completion was reported (cleared when reopened).
+    pub completed_on: Option<Date>,
+    pub cancelled: bool,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+macro_rules! task_cols {
+    () => {
+        "id, directive_id, lead_unit_id, coordinating, content, state, resume_state, original_deadline, \
+         deadline, requested_deadline, assignee_id, progress, completed_on, cancelled, created_at, updated_at"
+    };
+}
+
+pub async fn insert_directive(tx: &mut Tx, d: &DirectiveRow) -> DbResult<()> {
+    tx_run!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO directives (id, unit_id, source_kind, source_number, source_date, leader_id, content, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    )
+    .bind(d.id)
+    .bind(d.unit_id)
+    .bind(&d.source_kind)
+    .bind(&d.source_number)
+    .bind(d.source_date)
+    .bind(d.leader_id)
+    .bind(&d.content)
+    .bind(d.created_by)
+    .bind(d.created_at)
+    .bind(d.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })
+}
+
+pub async fn directive(tx: &mut Tx, id: Uuid) -> DbResult<Option<DirectiveRow>> {
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, DirectiveRow>(
+        "SELECT id, unit_id, source_kind, source_number, source_date, leader_id, content, created_by, \
+         created_at, updated_at FROM directives WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await
+    })
+}
+
+pub async fn insert_task(tx: &mut Tx, t: &TaskRow) -> DbResult<()> {
+    tx_run!(tx, |c| sqlx::query(concat!(
+        "INSERT INTO tasks (",
+        task_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    ))
+    .bind(t.id)
+    .bind(t.directive_id)
+    .bind(t.lead_unit_id)
+    .bind(&t.coordinating)
+    .bind(&t.content)
+    .bind(&t.state)
+    .bind(&t.resume_state)
+    .bind(t.original_deadline)
+    .bind(t.deadline)
+    .bind(t.requested_deadline)
+    .bind(t.assignee_id)
+    .bind(t.progress)
+    .bind(t.completed_on)
+    .bind(t.cancelled)
+    .bind(t.created_at)
+    .bind(t.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ()))
+}
+
+pub async fn update_task(tx: &mut Tx, t: &TaskRow) -> DbResult<()> {
+    tx_run!(tx, |c| {
+        sqlx::query(
+        "UPDATE tasks SET lead_unit_id = $2, coordinating = $3, content = $4, state = $5, resume_state = $6, \
+         deadline = $7, requested_deadline = $8, assignee_id = $9, progress = $10, completed_on = $11, \
+         cancelled = $12, updated_at = $13 WHERE id = $1"
+    )
+    .bind(t.id)
+    .bind(t.lead_unit_id)
+    .bind(&t.coordinating)
+    .bind(&t.content)
+    .bind(&t.state)
+    .bind(&t.resume_state)
+    .bind(t.deadline)
+    .bind(t.requested_deadline)
+    .bind(t.assignee_id)
+    .bind(t.progress)
+    .bind(t.completed_on)
+    .bind(t.cancelled)
+    .bind(t.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })
+}
+
+/// A task, locked for the rest of the transaction on PostgreSQL (SQLite's write transaction
+/// already excludes other writers).
+pub async fn task_for_update(tx: &mut Tx, id: Uuid) -> DbResult<Option<TaskRow>> {
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as::<_, TaskRow>(concat!(
+                "SELECT ",
+                task_cols!(),
+                " FROM tasks WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(&mut **t)
+            .await
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_as::<_, TaskRow>(concat!(
+                "SELECT ",
+                task_cols!(),
+                " FROM tasks WHERE id = $1 FOR UPDATE"
+            ))
+            .bind(id)
+            .fetch_optional(&mut **t)
+            .await
+        }
+    }
+}
+
+pub async fn task(tx: &mut Tx, id: Uuid) -> DbResult<Option<TaskRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, TaskRow>(concat!(
+        "SELECT ",
+        task_cols!(),
+        " FROM tasks WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await)
+}
+
+pub async fn tasks_of_directive(tx: &mut Tx, directive_id: Uuid) -> DbResult<Vec<TaskRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, TaskRow>(concat!(
+        "SELECT ",
+        task_cols!(),
+        " FROM tasks WHERE directive_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(directive_id)
+    .fetch_all(c)
+    .await)
+}
+
+/// Tasks given in `[from, to)` (by creation), optionally of one lead unit, oldest first.
+pub async fn tasks_given_between(
+    tx: &mut Tx,
+    unit: Option<Uuid>,
+    from: Ts,
+    to: Ts,
+    limit: i64,
+) -> DbResult<Vec<TaskRow>> {
+    match unit {
+        Some(u) => tx_run!(tx, |c| sqlx::query_as::<_, TaskRow>(concat!(
+            "SELECT ",
+            task_cols!(),
+            " FROM tasks WHERE lead_unit_id = $1 AND created_at >= $2 AND created_at < $3 \
+             ORDER BY created_at, id LIMIT $4"
+        ))
+        .bind(u)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(c)
+        .await),
+        None => tx_run!(tx, |c| {
+            sqlx::query_as::<_, TaskRow>(concat!(
+            "SELECT ",
+            task_cols!(),
+            " FROM tasks WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id LIMIT $3"
+        ))
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(c)
+        .await
+        }),
+    }
+}

@@ -1,0 +1,188 @@
+//! Directive tracking through the API on both backends: the task lifecycle, extensions (before
+//! and after the deadline), permissions, illegal actions, and the report checked against an
+//! independent computation over a generated set.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::macros::{date, datetime};
+
+use crate::helpers::TestApp;
+use crate::http_test;
+
+const JUSTICE: &str = "000.00.04.H57";
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let r = app.api(Method::POST, path, Some(token), Some(body)).await;
+    let status = r.status;
+    (status, r.json())
+}
+
+async fn directive(app: &TestApp, office: &str) -> String {
+    let (s, d) = post(app, office, "/api/v1/directives", json!({
+        "source": {"kind": "conclusion", "number": "125/TB-UBND", "date": "2026-03-02"},
+        "leader": "lanhdao", "content": "Kết luận của Chủ tịch UBND thành phố tại cuộc họp giao ban tháng 3/2026"
+    })).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    d["id"].as_str().expect("id").to_owned()
+}
+
+http_test!(async fn a_task_is_assigned_reported_completed_confirmed_and_another_extended(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let office = app.token("vanphong").await;
+    let head = app.token("lanhdao.so").await;
+    let spec = app.token("chuyenvien").await;
+    let leader = app.token("lanhdao").await;
+    let id = directive(&app, &office).await;
+    let (s, a) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({
+        "lead_unit": JUSTICE, "coordinating_units": ["000.00.01.H57"], "content": "Rà soát thủ tục hành chính lĩnh vực tư pháp", "deadline": "2026-03-20"
+    })).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!((a["state"].clone(), a["status"].clone(), a["deadline"].clone()), (json!("assigned"), json!("in_progress_within"), json!("2026-03-20")));
+    // 10 working days from Mon 2/3/2026 → Mon 16/3.
+    let (_, b) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({
+        "lead_unit": JUSTICE, "content": "Báo cáo kết quả số hóa hồ sơ", "working_days": 10
+    })).await;
+    assert_eq!(b["deadline"], "2026-03-16");
+    let (_, c) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({"lead_unit": JUSTICE, "content": "Không có hạn"})).await;
+    assert_eq!(c["deadline"], "2026-04-13", "the default: 30 working days");
+    let (a_id, b_id) = (a["id"].as_str().expect("id").to_owned(), b["id"].as_str().expect("id").to_owned());
+    let act = |token: String, task: String, body: Value| {
+        let app = &app;
+        async move { post(app, &token, &format!("/api/v1/tasks/{task}/actions"), body).await }
+    };
+    // The specialist cannot assign; the head can; confirming before completion is illegal.
+    let (s, e) = act(spec.clone(), a_id.clone(), json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    assert_eq!((s, e["error"].clone()), (StatusCode::FORBIDDEN, json!("forbidden")));
+    let (s, _) = act(head.clone(), a_id.clone(), json!({"action": "assign", "assignee": "chuyenvien"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = act(office.clone(), a_id.clone(), json!({"action": "confirm"})).await;
+    assert_eq!((s, e["error"].clone()), (StatusCode::CONFLICT, json!("illegal_transition")));
+    // The co-operating Office reports progress too; the lead unit's percentage is what counts.
+    let (s, p) = act(spec.clone(), a_id.clone(), json!({"action": "report_progress", "text": "Đã rà soát 40 thủ tục", "percent": 60})).await;
+    assert_eq!((s, p["progress"].clone()), (StatusCode::OK, json!(60)));
+    let (s, e) = act(spec.clone(), a_id.clone(), json!({"action": "report_progress", "percent": 70})).await;
+    assert_eq!((s, e["error"].clone()), (StatusCode::BAD_REQUEST, json!("invalid_input")), "a report needs its text");
+    app.clock.set(datetime!(2026-03-19 15:00 +7));
+    let (s, e) = act(office.clone(), a_id.clone(), json!({"action": "complete", "text": "Xong"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (_, done) = act(spec.clone(), a_id.clone(), json!({"action": "complete", "text": "Đã trình Quyết định công bố"})).await;
+    assert_eq!((done["state"].clone(), done["status"].clone(), done["completed_on"].clone()), (json!("completed"), json!("completed_on_time"), json!("2026-03-19")));
+    let (_, ok) = act(office.clone(), a_id.clone(), json!({"action": "confirm"})).await;
+    assert_eq!((ok["state"].clone(), ok["status"].clone()), (json!("confirmed"), json!("completed_on_time")));
+    // Task B: an extension asked and approved before its deadline (16/3) keeps it on time.
+    app.clock.set(datetime!(2026-03-10 09:00 +7));
+    let (s, e) = act(spec.clone(), b_id.clone(), json!({"action": "request_extension", "reason": "Chờ số liệu", "new_deadline": "2026-03-12"})).await;
+    assert_eq!((s, e["error"].clone()), (StatusCode::BAD_REQUEST, json!("invalid_date")), "an extension moves the deadline later");
+    let (_, r) = act(spec.clone(), b_id.clone(), json!({"action": "request_extension", "reason": "Chờ số liệu của các xã", "new_deadline": "2026-03-31"})).await;
+    assert_eq!((r["state"].clone(), r["requested_deadline"].clone()), (json!("extension_requested"), json!("2026-03-31")));
+    let (s, _) = act(head.clone(), b_id.clone(), json!({"action": "approve_extension"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the department head does not decide extensions");
+    let (s, x) = act(leader.clone(), b_id.clone(), json!({"action": "approve_extension"})).await;
+    assert_eq!(s, StatusCode::OK, "{x}");
+    assert_eq!((x["state"].clone(), x["deadline"].clone(), x["original_deadline"].clone()), (json!("assigned"), json!("2026-03-31"), json!("2026-03-16")));
+    app.clock.set(datetime!(2026-03-20 09:00 +7));
+    let list = app.api(Method::GET, "/api/v1/tasks?from=2026-03-01&to=2026-03-31&status=in_progress_within", Some(&office), None).await.json();
+    let ids: Vec<&str> = list.as_array().expect("list").iter().filter_map(|t| t["id"].as_str()).collect();
+    assert!(ids.contains(&b_id.as_str()), "B is within its extended deadline: {list}");
+    // The directive shows both tasks.
+    let d = app.api(Method::GET, &format!("/api/v1/directives/{id}"), Some(&leader), None).await.json();
+    assert_eq!(d["tasks"].as_array().map(Vec::len), Some(3));
+    assert_eq!(d["leader"], "lanhdao");
+    // Every change appended an event; the chains verify.
+    assert!(matches!(congso_db::events::verify(&app.app.db).await.expect("verify"), congso_db::events::Verification::Ok { .. }));
+});
+
+http_test!(async fn an_extension_approved_after_the_deadline_leaves_the_task_late(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let office = app.token("vanphong").await;
+    let spec = app.token("chuyenvien").await;
+    let leader = app.token("lanhdao").await;
+    let id = directive(&app, &office).await;
+    let (_, t) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({"lead_unit": JUSTICE, "content": "Kiểm tra", "deadline": "2026-03-10"})).await;
+    let task = t["id"].as_str().expect("id").to_owned();
+    app.clock.set(datetime!(2026-03-09 09:00 +7));
+    post(&app, &spec, &format!("/api/v1/tasks/{task}/actions"), json!({"action": "request_extension", "reason": "Thiếu nhân lực", "new_deadline": "2026-03-25"})).await;
+    app.clock.set(datetime!(2026-03-11 09:00 +7));
+    let (s, x) = post(&app, &leader, &format!("/api/v1/tasks/{task}/actions"), json!({"action": "approve_extension"})).await;
+    assert_eq!(s, StatusCode::OK, "{x}");
+    assert_eq!((x["deadline"].clone(), x["status"].clone(), x["days_overdue"].clone()), (json!("2026-03-10"), json!("in_progress_overdue"), json!(1)));
+    app.clock.set(datetime!(2026-03-20 09:00 +7));
+    let (_, done) = post(&app, &spec, &format!("/api/v1/tasks/{task}/actions"), json!({"action": "complete", "text": "Xong"})).await;
+    assert_eq!(done["status"], "completed_late");
+});
+
+http_test!(async fn the_report_matches_an_independent_count(app) {
+    app.clock.set(datetime!(2026-01-05 08:00 +7));
+    let system = congso_app::Actor::system();
+    let office = app.token("vanphong").await;
+    let units = ["000.00.04.H57", "000.00.02.H57", "000.00.03.H57"];
+    // A deterministic plan: (unit, deadline day offset, completion day offset or none).
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let as_of = date!(2026 - 04 - 30);
+    let mut expected: std::collections::BTreeMap<&str, [u64; 4]> = Default::default();
+    let mut plan = vec![];
+    for i in 0..45u64 {
+        let unit = units[usize::try_from(next(3)).expect("small")];
+        let deadline = date!(2026 - 01 - 10) + time::Duration::days(i64::try_from(next(100)).expect("small"));
+        let done = match next(3) {
+            0 => None,
+            _ => Some(date!(2026 - 01 - 06) + time::Duration::days(i64::try_from(next(120)).expect("small"))),
+        };
+        let done = done.filter(|d| *d <= as_of);
+        // Independent classification: [on time, late, within, overdue].
+        let slot = match done {
+            Some(d) if d <= deadline => 0,
+            Some(_) => 1,
+            None if as_of <= deadline => 2,
+            None => 3,
+        };
+        expected.entry(unit).or_insert([0; 4])[slot] += 1;
+        plan.push((i, unit, deadline, done));
+    }
+    let d = congso_app::directives::create_directive(&app.app, &{
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let u = congso_db::repo::users::by_username(&mut tx, "vanphong").await.expect("q").expect("user");
+        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
+    }, congso_app::directives::NewDirective { source_kind: "directive".into(), content: "Chỉ thị năm 2026".into(), ..Default::default() }).await.expect("directive");
+    let mut ids = vec![];
+    for (_, unit, deadline, _) in &plan {
+        let t = congso_app::directives::add_task(&app.app, &system, d.id, congso_app::directives::NewTask {
+            lead_unit: (*unit).into(), coordinating_units: vec![], content: "Nhiệm vụ".into(),
+            deadline: congso_app::directives::Deadline::On(*deadline),
+        }).await.expect("task");
+        ids.push(t.id);
+    }
+    // Completions in date order, with the clock at each day.
+    let mut order: Vec<(time::Date, uuid::Uuid)> = plan.iter().zip(&ids).filter_map(|(p, id)| p.3.map(|d| (d, *id))).collect();
+    order.sort();
+    for (day, id) in order {
+        app.clock.set(time::PrimitiveDateTime::new(day, time::macros::time!(10:00)).assume_offset(time::macros::offset!(+7)));
+        congso_app::directives::act(&app.app, &system, id, congso_app::directives::TaskAction { action: "complete".into(), text: Some("Xong".into()), ..Default::default() }).await.expect("complete");
+    }
+    app.clock.set(datetime!(2026-05-10 08:00 +7));
+    let r = app.api(Method::GET, "/api/v1/reports/directives?from=2026-01-01&to=2026-04-30", Some(&office), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = r.json();
+    let mut total = [0u64; 4];
+    for (unit, counts) in &expected {
+        let row = r["rows"].as_array().expect("rows").iter().find(|x| x["unit"]["code"] == *unit).expect("a row per unit");
+        let got = [row["completed_on_time"].as_u64(), row["completed_late"].as_u64(), row["in_progress_within"].as_u64(), row["in_progress_overdue"].as_u64()]
+            .map(|x| x.expect("count"));
+        assert_eq!(&got, counts, "{unit}");
+        for k in 0..4 { total[k] += counts[k]; }
+    }
+    let rate = (total[0] + total[1]) as f64 / (total[0] + total[1] + total[3]) as f64;
+    assert!((r["total"]["completion_rate"].as_f64().expect("rate") - rate).abs() < 1e-4, "{} vs {rate}", r["total"]);
+    assert_eq!(r["total"]["in_progress_overdue"].as_u64(), Some(total[3]));
+    // The overdue filter lists exactly those.
+    let overdue = app.api(Method::GET, "/api/v1/tasks?from=2026-01-01&to=2026-04-30&status=in_progress_overdue", Some(&office), None).await.json();
+    assert_eq!(overdue.as_array().map(|a| a.len() as u64), Some(total[3]));
+    // A specialist cannot see the whole city's report.
+    let spec = app.token("chuyenvien").await;
+    let r = app.api(Method::GET, "/api/v1/reports/directives?from=2026-01-01&to=2026-04-30", Some(&spec), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+});
