@@ -523,6 +523,22 @@ pub async fn act(
         "cancel" => {
             row.cancelled = true;
         }
+        "remind" => {
+            let text = text_of(&input.text).unwrap_or_default();
+            let n = notify_lead_unit(
+                &mut tx,
+                &row,
+                &format!("Văn bản đôn đốc thực hiện nhiệm vụ: {}", short(&row.content)),
+                &format!(
+                    "{text}\n\nNhiệm vụ: {}\nThời hạn: {}\n---\nA written reminder about a task given to your unit.",
+                    row.content,
+                    row.deadline.map(|d| d.to_string()).unwrap_or_default()
+                ),
+                now,
+            )
+            .await?;
+            payload["recipients"] = json!(n);
+        }
         _ => {}
     }
     row.state = match t.to {
@@ -665,4 +681,181 @@ pub async fn report(
     }
     by_unit.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
     Ok((total, by_unit))
+}
+
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(80).collect();
+    if s.chars().count() > 80 {
+        out.push('…');
+    }
+    out
+}
+
+/// Emails the heads of the lead unit and the assigned specialist; returns how many.
+async fn notify_lead_unit(
+    tx: &mut congso_db::Tx,
+    row: &TaskRow,
+    subject: &str,
+    text: &str,
+    now: Ts,
+) -> AppResult<usize> {
+    let mut to: Vec<(String, String)> =
+        users::with_role_in_unit(tx, "unit_head", row.lead_unit_id).await?;
+    if let Some(id) = row.assignee_id
+        && let Some(u) = users::by_id(tx, id).await?
+        && let Some(e) = u.email
+        && !to.iter().any(|(m, _)| *m == e)
+    {
+        to.push((e, u.full_name));
+    }
+    for (email, name) in &to {
+        crate::jobs::send_email(
+            tx,
+            &crate::jobs::Email {
+                to: email.clone(),
+                subject: subject.to_owned(),
+                text: format!("Kính gửi {name},\n\n{text}"),
+                html: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(to.len())
+}
+
+/// Job type of one automatic reminder (đôn đốc) of a task.
+pub const TASK_REMINDER: &str = "task_reminder";
+
+/// The kinds of automatic reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderKind {
+    /// 3 working days before the deadline.
+    DueSoon,
+    /// On the deadline.
+    DueToday,
+    /// Weekly while overdue.
+    Overdue,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReminderJob {
+    pub task: Uuid,
+    pub kind: ReminderKind,
+}
+
+/// What a reminder sweep scheduled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReminderReport {
+    pub due_soon: usize,
+    pub due_today: usize,
+    pub overdue: usize,
+}
+
+/// The reminder sweep (run with the deadline sweep): on working days, schedules one reminder per
+/// open task 3 working days before its deadline, on the deadline, and once a week (ISO week)
+/// while it is overdue. Each is a `task_reminder` job with a dedup key, so running the sweep
+/// again (or on two servers) schedules nothing twice.
+pub async fn remind(app: &App) -> AppResult<ReminderReport> {
+    let now = app.now();
+    let today = local_date(now.get());
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut report = ReminderReport::default();
+    if !cal.is_working_day(today) {
+        return Ok(report);
+    }
+    let soon = cal.add_working_days(today, 3);
+    let mut tx = app.db.begin_write().await?;
+    for t in repo::open_due_by(&mut tx, soon, 5_000).await? {
+        let Some(deadline) = t.deadline else { continue };
+        let (kind, key) = if deadline == soon {
+            (ReminderKind::DueSoon, format!("due_soon:{}", t.id))
+        } else if deadline == today {
+            (ReminderKind::DueToday, format!("due_today:{}", t.id))
+        } else if deadline < today {
+            let (year, week, _) = today.to_iso_week_date();
+            (
+                ReminderKind::Overdue,
+                format!("overdue:{}:{year}-W{week:02}", t.id),
+            )
+        } else {
+            continue;
+        };
+        let fresh = crate::jobs::enqueue(
+            &mut tx,
+            TASK_REMINDER,
+            &ReminderJob { task: t.id, kind },
+            now,
+            Some(format!("{TASK_REMINDER}:{key}")),
+            Some(t.lead_unit_id),
+        )
+        .await?;
+        if fresh {
+            match kind {
+                ReminderKind::DueSoon => report.due_soon += 1,
+                ReminderKind::DueToday => report.due_today += 1,
+                ReminderKind::Overdue => report.overdue += 1,
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Sends one automatic reminder (the `task_reminder` job): emails to the lead unit and a
+/// `reminded` event. Nothing is sent if the task was completed or cancelled meanwhile.
+pub async fn send_reminder(app: &App, job: &ReminderJob) -> AppResult<usize> {
+    let now = app.now();
+    let today = local_date(now.get());
+    let mut tx = app.db.begin_write().await?;
+    let Some(row) = repo::task_for_update(&mut tx, job.task).await? else {
+        tx.commit().await?;
+        return Ok(0);
+    };
+    if row.cancelled || row.completed_on.is_some() {
+        tx.commit().await?;
+        return Ok(0);
+    }
+    let deadline = row.deadline.map(|d| d.to_string()).unwrap_or_default();
+    let (subject, text) = match job.kind {
+        ReminderKind::DueSoon => (
+            format!("Nhiệm vụ sắp đến hạn ({deadline}): {}", short(&row.content)),
+            format!(
+                "Nhiệm vụ \"{}\" đến hạn ngày {deadline} (còn 03 ngày làm việc).\n---\nA task is due in 3 working days.",
+                row.content
+            ),
+        ),
+        ReminderKind::DueToday => (
+            format!("Nhiệm vụ đến hạn hôm nay: {}", short(&row.content)),
+            format!(
+                "Nhiệm vụ \"{}\" đến hạn hôm nay ({deadline}).\n---\nA task is due today.",
+                row.content
+            ),
+        ),
+        ReminderKind::Overdue => (
+            format!("Nhiệm vụ quá hạn: {}", short(&row.content)),
+            format!(
+                "Nhiệm vụ \"{}\" đã quá hạn {} ngày (hạn {deadline}). Đề nghị khẩn trương thực hiện và báo cáo.\n---\nA task is overdue.",
+                row.content,
+                row.deadline.map_or(0, |d| (today - d).whole_days())
+            ),
+        ),
+    };
+    let n = notify_lead_unit(&mut tx, &row, &subject, &text, now).await?;
+    audit::record(
+        &mut tx,
+        &Actor::system(),
+        Subject {
+            kind: "task",
+            id: row.id,
+            unit_id: Some(row.lead_unit_id),
+        },
+        "reminded",
+        json!({ "kind": job.kind, "recipients": n }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
 }

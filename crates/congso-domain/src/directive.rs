@@ -157,6 +157,16 @@ const TRANSITIONS: &[Transition] = &[
         "Reopen",
     ),
     tr(
+        "remind",
+        OPEN,
+        Target::Same,
+        &[OfficeStaff, Leader],
+        Side::Receiving,
+        &["text"],
+        "Gửi văn bản đôn đốc",
+        "Send a written reminder",
+    ),
+    tr(
         "cancel",
         &[
             "assigned",

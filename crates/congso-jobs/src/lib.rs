@@ -166,12 +166,25 @@ impl Worker {
                 let r = congso_app::dossiers::sweep(&self.app)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let d = congso_app::directives::remind(&self.app)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 tracing::info!(
                     apologies = r.apology_obligations,
                     escalations = r.escalations,
+                    task_reminders = d.due_soon + d.due_today + d.overdue,
                     "deadline sweep"
                 );
                 Ok(())
+            }
+            congso_app::directives::TASK_REMINDER => {
+                let reminder: congso_app::directives::ReminderJob =
+                    serde_json::from_str(&job.payload)
+                        .map_err(|e| Permanent(format!("bad reminder payload: {e}")))?;
+                congso_app::directives::send_reminder(&self.app, &reminder)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| anyhow::anyhow!("{e}"))
             }
             other => Err(Permanent(format!("unknown job type {other:?}")).into()),
         }

@@ -222,3 +222,19 @@ pub async fn tasks_given_between(
         }),
     }
 }
+
+/// Open tasks (not completed, not cancelled) with a deadline on or before `until`, for reminders.
+pub async fn open_due_by(tx: &mut Tx, until: Date, limit: i64) -> DbResult<Vec<TaskRow>> {
+    tx_run!(tx, |c| sqlx::query_as::<_, TaskRow>(concat!(
+        "SELECT ",
+        task_cols!(),
+        " FROM tasks WHERE cancelled = $1 AND completed_on IS NULL AND deadline IS NOT NULL \
+         AND deadline <= $2 AND state IN ('assigned', 'in_progress', 'extension_requested') \
+         ORDER BY deadline, id LIMIT $3"
+    ))
+    .bind(false)
+    .bind(until)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+}

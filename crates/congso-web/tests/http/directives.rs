@@ -186,3 +186,47 @@ http_test!(async fn the_report_matches_an_independent_count(app) {
     let r = app.api(Method::GET, "/api/v1/reports/directives?from=2026-01-01&to=2026-04-30", Some(&spec), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 });
+
+http_test!(async fn reminders_fire_on_the_right_working_days_across_tet(app) {
+    use congso_app::directives::{ReminderReport, remind};
+    app.clock.set(datetime!(2026-02-02 09:00 +7));
+    let office = app.token("vanphong").await;
+    let id = directive(&app, &office).await;
+    // Due Wed 25/2/2026, just after the Tết break (14–22/2).
+    let (_, t) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({"lead_unit": JUSTICE, "content": "Tổng kết công tác cải cách hành chính", "deadline": "2026-02-25"})).await;
+    let task = t["id"].as_str().expect("id").to_owned();
+    let at = |d: time::OffsetDateTime| { app.clock.set(d); remind(&app.app) };
+    let none = ReminderReport::default();
+    assert_eq!(at(datetime!(2026-02-12 08:00 +7)).await.expect("sweep"), none, "Thu 12/2: 4 working days before");
+    // 3 working days before 25/2 is Fri 13/2 (13 → 23, 24, 25), before the holiday.
+    assert_eq!(at(datetime!(2026-02-13 08:00 +7)).await.expect("sweep").due_soon, 1);
+    assert_eq!(at(datetime!(2026-02-13 16:00 +7)).await.expect("sweep"), none, "once");
+    assert_eq!(at(datetime!(2026-02-17 08:00 +7)).await.expect("sweep"), none, "Tết: no reminders on days off");
+    assert_eq!(at(datetime!(2026-02-23 08:00 +7)).await.expect("sweep"), none);
+    assert_eq!(at(datetime!(2026-02-25 08:00 +7)).await.expect("sweep").due_today, 1);
+    assert_eq!(at(datetime!(2026-02-26 08:00 +7)).await.expect("sweep").overdue, 1, "the day after: overdue");
+    assert_eq!(at(datetime!(2026-02-27 08:00 +7)).await.expect("sweep"), none, "weekly");
+    assert_eq!(at(datetime!(2026-02-28 08:00 +7)).await.expect("sweep"), none, "Saturday");
+    assert_eq!(at(datetime!(2026-03-02 08:00 +7)).await.expect("sweep").overdue, 1, "next week");
+    // The reminder jobs send emails to the head of the lead unit and log an event.
+    let jobs = congso_db::jobs::unfinished(&app.app.db).await.expect("jobs");
+    let reminders: Vec<_> = jobs.iter().filter(|(k, _, _)| k == congso_app::directives::TASK_REMINDER).collect();
+    assert_eq!(reminders.len(), 4);
+    let job: congso_app::directives::ReminderJob = serde_json::from_str(&reminders[0].1).expect("payload");
+    assert_eq!(congso_app::directives::send_reminder(&app.app, &job).await.expect("send"), 1);
+    let mails = congso_db::jobs::unfinished(&app.app.db).await.expect("jobs");
+    assert!(mails.iter().any(|(k, p, _)| k == "send_email" && p.contains("lanhdao-so@demo.congso.vn") && p.contains("sắp đến hạn")), "{mails:?}");
+    // The Office's written reminder is logged too; completing stops further reminders.
+    let (s, r) = post(&app, &office, &format!("/api/v1/tasks/{task}/actions"), json!({"action": "remind", "text": "Đề nghị Sở Tư pháp báo cáo trước ngày 05/3/2026."})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let spec = app.token("chuyenvien").await;
+    post(&app, &spec, &format!("/api/v1/tasks/{task}/actions"), json!({"action": "complete", "text": "Đã báo cáo"})).await;
+    assert_eq!(at(datetime!(2026-03-09 08:00 +7)).await.expect("sweep"), none);
+    assert_eq!(congso_app::directives::send_reminder(&app.app, &job).await.expect("send"), 0, "completed: nothing sent");
+    let events: Vec<String> = {
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let id = uuid::Uuid::parse_str(&task).expect("uuid");
+        congso_db::events::for_subject(&mut tx, id).await.expect("events").into_iter().map(|e| e.action).collect()
+    };
+    assert_eq!(events, ["task.created", "reminded", "remind", "complete"]);
+});
