@@ -578,6 +578,40 @@ fn start_of(day: Date) -> Ts {
     )))
 }
 
+/// The lead unit to report on (`None`: all units), if the actor may see it: staff who see reports
+/// or report on tasks in that unit, or the Office and leaders for any unit.
+async fn visible_unit(
+    tx: &mut congso_db::Tx,
+    actor: &Actor,
+    unit: Option<&str>,
+) -> AppResult<Option<Uuid>> {
+    let city_wide = actor.is_system
+        || actor.may_somewhere(Permission::DirectiveManage)
+        || actor.may_somewhere(Permission::Direct);
+    match unit.filter(|u| !u.trim().is_empty()) {
+        Some(code) => {
+            let u = units::latest_by_code(tx, code.trim())
+                .await?
+                .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?;
+            let allowed = city_wide
+                || !actor
+                    .roles_for(tx, Permission::ReportView, u.id)
+                    .await?
+                    .is_empty()
+                || !actor
+                    .roles_for(tx, Permission::TaskReport, u.id)
+                    .await?
+                    .is_empty();
+            if !allowed {
+                return Err(AppError::forbidden());
+            }
+            Ok(Some(u.id))
+        }
+        None if city_wide => Ok(None),
+        None => Err(AppError::forbidden()),
+    }
+}
+
 /// Tasks given from `from` to `to` (inclusive), optionally of one lead unit and in one status.
 /// Needs `report_view` or `directive_manage` on the unit (or somewhere, for all units).
 pub async fn list_tasks(
@@ -593,37 +627,7 @@ pub async fn list_tasks(
     }
     let today = app.today();
     let mut tx = app.db.begin_read().await?;
-    let unit_id = match unit.filter(|u| !u.trim().is_empty()) {
-        Some(code) => {
-            let u = units::latest_by_code(&mut tx, code.trim())
-                .await?
-                .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?;
-            let allowed = actor.is_system
-                || !actor
-                    .roles_for(&mut tx, Permission::ReportView, u.id)
-                    .await?
-                    .is_empty()
-                || !actor
-                    .roles_for(&mut tx, Permission::TaskReport, u.id)
-                    .await?
-                    .is_empty()
-                || actor.may_somewhere(Permission::DirectiveManage)
-                || actor.may_somewhere(Permission::Direct);
-            if !allowed {
-                return Err(AppError::forbidden());
-            }
-            Some(u.id)
-        }
-        None => {
-            if !(actor.is_system
-                || actor.may_somewhere(Permission::DirectiveManage)
-                || actor.may_somewhere(Permission::Direct))
-            {
-                return Err(AppError::forbidden());
-            }
-            None
-        }
-    };
+    let unit_id = visible_unit(&mut tx, actor, unit).await?;
     let rows = repo::tasks_given_between(
         &mut tx,
         unit_id,
@@ -646,15 +650,142 @@ pub async fn list_tasks(
     Ok(out)
 }
 
-/// One line of the directive report.
+/// One line of the directive report (a lead unit, or a leader who directed).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportLine {
     pub unit: UnitRef,
     pub counts: StatusCounts,
 }
 
-/// The directive report for a period: tasks given in it, their status at its end (or today),
-/// counted per lead unit and in total.
+/// An overdue task on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueLine {
+    pub task: Uuid,
+    pub content: String,
+    pub lead_unit: UnitRef,
+    pub deadline: Date,
+    pub days_overdue: i64,
+}
+
+/// The directive dashboard of a period: tasks given in it, their status at its end (or today).
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub from: Date,
+    pub to: Date,
+    pub as_of: Date,
+    pub total: StatusCounts,
+    pub by_unit: Vec<ReportLine>,
+    /// `unit` holds the leader's username (code) and full name (name).
+    pub by_leader: Vec<ReportLine>,
+    /// Most overdue first.
+    pub overdue: Vec<OverdueLine>,
+}
+
+/// The dashboard for a period: one query for the tasks, one for the units, one per leader.
+pub async fn dashboard(
+    app: &App,
+    actor: &Actor,
+    from: Date,
+    to: Date,
+    unit: Option<&str>,
+) -> AppResult<Dashboard> {
+    if to < from {
+        return Err(AppError::new(ErrorCode::InvalidDateRange));
+    }
+    let as_of = app.today().min(to);
+    let mut tx = app.db.begin_read().await?;
+    let unit_id = visible_unit(&mut tx, actor, unit).await?;
+    let rows = repo::report_rows(
+        &mut tx,
+        unit_id,
+        start_of(from),
+        start_of(to.next_day().unwrap_or(to)),
+    )
+    .await?;
+    let names: std::collections::HashMap<Uuid, UnitRef> = units::list(&mut tx, None)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                UnitRef {
+                    code: u.code,
+                    name: u.name,
+                },
+            )
+        })
+        .collect();
+    let unit_of = |id: Uuid| {
+        names.get(&id).cloned().unwrap_or(UnitRef {
+            code: String::new(),
+            name: String::new(),
+        })
+    };
+    let mut total = StatusCounts::default();
+    let mut by_unit: std::collections::HashMap<Uuid, StatusCounts> = Default::default();
+    let mut by_leader: std::collections::HashMap<Option<Uuid>, StatusCounts> = Default::default();
+    let mut overdue = vec![];
+    for r in &rows {
+        let s = task_status(as_of, r.deadline, r.completed_on, r.cancelled);
+        total.add(s);
+        by_unit.entry(r.lead_unit_id).or_default().add(s);
+        by_leader.entry(r.leader_id).or_default().add(s);
+        if s == TaskStatus::InProgressOverdue
+            && let Some(d) = r.deadline
+        {
+            overdue.push(OverdueLine {
+                task: r.id,
+                content: r.content.clone(),
+                lead_unit: unit_of(r.lead_unit_id),
+                deadline: d,
+                days_overdue: (as_of - d).whole_days(),
+            });
+        }
+    }
+    overdue.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.task.cmp(&b.task))
+    });
+    let mut units_out: Vec<ReportLine> = by_unit
+        .into_iter()
+        .map(|(id, counts)| ReportLine {
+            unit: unit_of(id),
+            counts,
+        })
+        .collect();
+    units_out.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
+    let mut leaders_out = vec![];
+    for (id, counts) in by_leader {
+        let who = match id {
+            Some(id) => match users::by_id(&mut tx, id).await? {
+                Some(u) => UnitRef {
+                    code: u.username,
+                    name: u.full_name,
+                },
+                None => continue,
+            },
+            None => UnitRef {
+                code: String::new(),
+                name: "—".to_owned(),
+            },
+        };
+        leaders_out.push(ReportLine { unit: who, counts });
+    }
+    leaders_out.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
+    tx.commit().await?;
+    Ok(Dashboard {
+        from,
+        to,
+        as_of,
+        total,
+        by_unit: units_out,
+        by_leader: leaders_out,
+        overdue,
+    })
+}
+
+/// The directive report for a period: counts per lead unit and in total.
 pub async fn report(
     app: &App,
     actor: &Actor,
@@ -662,25 +793,8 @@ pub async fn report(
     to: Date,
     unit: Option<&str>,
 ) -> AppResult<(StatusCounts, Vec<ReportLine>)> {
-    let tasks = list_tasks(app, actor, unit, None, from, to).await?;
-    let mut total = StatusCounts::default();
-    let mut by_unit: Vec<ReportLine> = vec![];
-    for t in tasks {
-        total.add(t.status);
-        match by_unit.iter_mut().find(|l| l.unit.code == t.lead_unit.code) {
-            Some(l) => l.counts.add(t.status),
-            None => {
-                let mut counts = StatusCounts::default();
-                counts.add(t.status);
-                by_unit.push(ReportLine {
-                    unit: t.lead_unit.clone(),
-                    counts,
-                });
-            }
-        }
-    }
-    by_unit.sort_by(|a, b| a.unit.code.cmp(&b.unit.code));
-    Ok((total, by_unit))
+    let d = dashboard(app, actor, from, to, unit).await?;
+    Ok((d.total, d.by_unit))
 }
 
 fn short(s: &str) -> String {
@@ -858,4 +972,63 @@ pub async fn send_reminder(app: &App, job: &ReminderJob) -> AppResult<usize> {
     .await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// One event of a task's timeline: when, what, who, which unit, note.
+pub type TimelineLine = (Ts, String, Option<String>, Option<String>, Option<String>);
+
+/// A task with its timeline, for the Office and leaders, or staff of its lead or co-operating
+/// units.
+pub async fn task_detail(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<(TaskView, Vec<TimelineLine>)> {
+    let mut tx = app.db.begin_read().await?;
+    let row = repo::task(&mut tx, id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    let city_wide = actor.is_system
+        || actor.may_somewhere(Permission::DirectiveManage)
+        || actor.may_somewhere(Permission::Direct);
+    let mut allowed = city_wide;
+    if !allowed {
+        let mut units_of_task: Vec<Uuid> =
+            serde_json::from_str(&row.coordinating).unwrap_or_default();
+        units_of_task.push(row.lead_unit_id);
+        for u in units_of_task {
+            if roles_on(&mut tx, actor, u)
+                .await?
+                .iter()
+                .any(|r| r.is_staff())
+            {
+                allowed = true;
+                break;
+            }
+        }
+    }
+    if !allowed {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let view = task_view(&mut tx, &row, app.today()).await?;
+    let events = congso_db::events::timeline(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+            (
+                e.occurred_at,
+                e.action,
+                e.actor_name
+                    .or_else(|| e.actor_id.is_none().then(|| "Hệ thống".to_owned())),
+                e.unit_name,
+                p["text"]
+                    .as_str()
+                    .or(p["reason"].as_str())
+                    .map(str::to_owned),
+            )
+        })
+        .collect();
+    tx.commit().await?;
+    Ok((view, events))
 }

@@ -37,6 +37,9 @@ pub fn safe_file_name(name: &str, kind: Kind) -> String {
             cleaned.push(c);
         }
     }
+    // Dropping characters can leave combining marks out of canonical order: normalise again so
+    // that cleaning a cleaned name changes nothing.
+    let cleaned: String = cleaned.nfc().collect();
     let cleaned = trim(&cleaned);
 
     let (stem, extension) = match split_extension(cleaned, kind) {

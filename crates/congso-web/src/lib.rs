@@ -246,6 +246,9 @@ pub fn router(state: AppState) -> Router {
         .route("/can-bo/ho-so/{code}", get(pages::desk::dossier))
         .route("/can-bo/ho-so/{code}/thao-tac", post(pages::desk::act))
         .route("/tra-cuu", get(pages::desk::lookup))
+        .route("/chi-dao", get(pages::directives::dashboard))
+        .route("/chi-dao/bao-cao.xlsx", get(pages::directives::export))
+        .route("/chi-dao/nhiem-vu/{id}", get(pages::directives::task))
         .route(
             "/dang-ky",
             get(pages::portal::register_form).post(pages::portal::register_submit),

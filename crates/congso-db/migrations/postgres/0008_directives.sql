@@ -36,3 +36,4 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_directive ON tasks(directive_id);
 CREATE INDEX tasks_lead ON tasks(lead_unit_id, deadline);
 CREATE INDEX tasks_deadline ON tasks(deadline);
+CREATE INDEX tasks_created ON tasks(created_at);

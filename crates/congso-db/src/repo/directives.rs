@@ -238,3 +238,51 @@ pub async fn open_due_by(tx: &mut Tx, until: Date, limit: i64) -> DbResult<Vec<T
     .fetch_all(c)
     .await)
 }
+
+/// A task as the dashboard counts it, with its directive's leader.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: Uuid,
+    pub directive_id: Uuid,
+    pub lead_unit_id: Uuid,
+    pub leader_id: Option<Uuid>,
+    pub content: String,
+    pub deadline: Option<Date>,
+    pub completed_on: Option<Date>,
+    pub cancelled: bool,
+}
+
+/// Tasks given in `[from, to)` (optionally of one lead unit) with their directive's leader, in one
+/// query (the dashboard).
+pub async fn report_rows(
+    tx: &mut Tx,
+    unit: Option<Uuid>,
+    from: Ts,
+    to: Ts,
+) -> DbResult<Vec<ReportRow>> {
+    match unit {
+        Some(u) => tx_run!(tx, |c| {
+            sqlx::query_as::<_, ReportRow>(
+            "SELECT t.id, t.directive_id, t.lead_unit_id, d.leader_id, t.content, t.deadline, t.completed_on, t.cancelled \
+             FROM tasks t JOIN directives d ON d.id = t.directive_id \
+             WHERE t.lead_unit_id = $1 AND t.created_at >= $2 AND t.created_at < $3"
+        )
+        .bind(u)
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await
+        }),
+        None => tx_run!(tx, |c| {
+            sqlx::query_as::<_, ReportRow>(
+            "SELECT t.id, t.directive_id, t.lead_unit_id, d.leader_id, t.content, t.deadline, t.completed_on, t.cancelled \
+             FROM tasks t JOIN directives d ON d.id = t.directive_id \
+             WHERE t.created_at >= $1 AND t.created_at < $2"
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(c)
+        .await
+        }),
+    }
+}

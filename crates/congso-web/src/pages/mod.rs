@@ -6,6 +6,7 @@ pub mod admin_procedures;
 pub mod auth;
 pub mod calendar;
 pub mod desk;
+pub mod directives;
 pub mod forms;
 pub mod home;
 pub mod oidc;
@@ -27,6 +28,8 @@ pub struct Page {
     pub user_name: Option<String>,
     pub is_staff: bool,
     pub is_admin: bool,
+    /// The Office and leaders see the directive dashboard.
+    pub sees_directives: bool,
     pub csrf: String,
     pub path: String,
     pub path_enc: String,
@@ -43,6 +46,9 @@ impl Page {
             is_staff: ctx.actor.as_ref().is_some_and(|a| a.is_staff()),
             is_admin: ctx.actor.as_ref().is_some_and(|a| {
                 a.may_somewhere(Permission::UserManage) || a.may_somewhere(Permission::UnitManage)
+            }),
+            sees_directives: ctx.actor.as_ref().is_some_and(|a| {
+                a.may_somewhere(Permission::DirectiveManage) || a.may_somewhere(Permission::Direct)
             }),
             csrf: ctx.csrf_token.clone(),
             path: ctx.path.clone(),

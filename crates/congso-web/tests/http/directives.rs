@@ -230,3 +230,47 @@ http_test!(async fn reminders_fire_on_the_right_working_days_across_tet(app) {
     };
     assert_eq!(events, ["task.created", "reminded", "remind", "complete"]);
 });
+
+http_test!(async fn the_dashboard_counts_drills_down_and_exports(app) {
+    use calamine::{Reader, Xlsx};
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let office = app.token("vanphong").await;
+    let spec = app.token("chuyenvien").await;
+    let id = directive(&app, &office).await;
+    let mut tasks = vec![];
+    for (content, deadline) in [("Nhiệm vụ A đúng hạn", "2026-03-10"), ("Nhiệm vụ B quá hạn", "2026-03-05"), ("Nhiệm vụ C", "2026-06-30")] {
+        let (_, t) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({"lead_unit": JUSTICE, "content": content, "deadline": deadline})).await;
+        tasks.push(t["id"].as_str().expect("id").to_owned());
+    }
+    post(&app, &spec, &format!("/api/v1/tasks/{}/actions", tasks[0]), json!({"action": "complete", "text": "Xong"})).await;
+    app.clock.set(datetime!(2026-03-12 09:00 +7));
+    let mut b = app.browser();
+    b.login("vanphong", crate::helpers::PW).await;
+    let page = b.get("/chi-dao?ky=quy&nam=2026&quy=1").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("15/12/2025 – 14/03/2026"), "the first quarter runs 15/12 → 14/3");
+    // 1 completed, 1 overdue: 1 / (1 + 1) = 50%.
+    assert!(page.body.contains("<strong>50,00%</strong>"), "{}", page.body);
+    assert!(page.body.contains("Sở Tư pháp") && page.body.contains("Hoàng Văn Nam"), "by unit and by the directing leader");
+    assert!(page.body.contains(&format!("/chi-dao/nhiem-vu/{}", tasks[1])) && page.body.contains("Nhiệm vụ B quá hạn"));
+    assert!(!page.body.contains(&format!("/chi-dao/nhiem-vu/{}\"", tasks[2])), "C is not overdue");
+    let t = b.get(&format!("/chi-dao/nhiem-vu/{}", tasks[1])).await;
+    assert_eq!(t.status, StatusCode::OK);
+    assert!(t.body.contains("Đang thực hiện, quá hạn") && t.body.contains("Giao nhiệm vụ"), "{}", t.body);
+    let (status, bytes) = b.get_bytes("/chi-dao/bao-cao.xlsx?ky=quy&nam=2026&quy=1").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+    let summary = book.worksheet_range("Tổng hợp").expect("summary");
+    let justice = summary.rows().find(|r| r[0] == "Sở Tư pháp").expect("a row for the department");
+    assert_eq!(justice[1].to_string(), "1", "on time");
+    assert_eq!(justice[4].to_string(), "1", "overdue");
+    assert_eq!(justice[7].to_string(), "50");
+    let overdue = book.worksheet_range("Quá hạn").expect("overdue");
+    assert!(overdue.rows().any(|r| r[1] == "Nhiệm vụ B quá hạn" && r[4] == calamine::Data::Float(7.0)));
+    // Bad periods are refused; a specialist sees neither the dashboard nor another unit's task.
+    assert_eq!(b.get("/chi-dao?ky=quy&nam=2026&quy=7").await.status, StatusCode::BAD_REQUEST);
+    let mut s = app.browser();
+    s.login("chuyenvien", crate::helpers::PW).await;
+    assert_eq!(s.get("/chi-dao").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&format!("/chi-dao/nhiem-vu/{}", tasks[1])).await.status, StatusCode::OK, "the lead unit's own task");
+});
