@@ -1032,3 +1032,108 @@ pub async fn task_detail(
     tx.commit().await?;
     Ok((view, events))
 }
+
+/// A generated task, as planned (for checking reports independently).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedTask {
+    pub lead_unit: Uuid,
+    pub given_on: Date,
+    pub deadline: Date,
+    pub completed_on: Option<Date>,
+    pub cancelled: bool,
+}
+
+/// Test, benchmark and demonstration data: a reporting year (15/12 of the previous year →
+/// 14/12) of `directives` directives with 1–4 tasks each (about 2.4 on average) to the units of
+/// `lead_units`, deadlines 5–60 days after the task is given, three in four completed 1–70 days
+/// after it was given (if before `as_of`), one in fifty cancelled. Rows are inserted directly in
+/// one transaction, without events: this is generated history, not use of the system.
+pub async fn generate_year(
+    app: &App,
+    year: i32,
+    directives: usize,
+    lead_units: &[Uuid],
+    leader: Option<Uuid>,
+    as_of: Date,
+    seed: u64,
+) -> AppResult<Vec<PlannedTask>> {
+    let mut state = seed | 1;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n.max(1)
+    };
+    let start = Date::from_calendar_date(year - 1, time::Month::December, 15)
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+    let unit = lead_units
+        .first()
+        .copied()
+        .ok_or(AppError::new(ErrorCode::InvalidInput).with_detail("lead_units"))?;
+    let mut plan = vec![];
+    let mut tx = app.db.begin_write().await?;
+    for i in 0..directives {
+        let given = start + time::Duration::days(i64::try_from(next(365)).unwrap_or(0));
+        let at = Ts::new(from_local(PrimitiveDateTime::new(
+            given,
+            time::Time::from_hms(8, 0, 0).unwrap_or(time::Time::MIDNIGHT),
+        )));
+        let d = DirectiveRow {
+            id: congso_domain::new_id(),
+            unit_id: unit,
+            source_kind: SOURCE_KINDS[i % SOURCE_KINDS.len()].0.to_owned(),
+            source_number: Some(format!("{}/TB-UBND", i + 1)),
+            source_date: Some(given),
+            leader_id: leader,
+            content: format!("Kết luận số {} của lãnh đạo UBND thành phố", i + 1),
+            created_by: None,
+            created_at: at,
+            updated_at: at,
+        };
+        repo::insert_directive(&mut tx, &d).await?;
+        let n = 1 + next(3) + u64::from(next(5) < 2);
+        for k in 0..n {
+            let lead = lead_units[usize::try_from(next(lead_units.len() as u64)).unwrap_or(0)];
+            let deadline = given + time::Duration::days(5 + i64::try_from(next(56)).unwrap_or(0));
+            let cancelled = next(50) == 0;
+            let completed_on = (!cancelled && next(4) != 0)
+                .then(|| given + time::Duration::days(1 + i64::try_from(next(70)).unwrap_or(0)))
+                .filter(|d| *d <= as_of);
+            let t = TaskRow {
+                id: congso_domain::new_id(),
+                directive_id: d.id,
+                lead_unit_id: lead,
+                coordinating: "[]".to_owned(),
+                content: format!("Nhiệm vụ {} của kết luận số {}", k + 1, i + 1),
+                state: if cancelled {
+                    "cancelled"
+                } else if completed_on.is_some() {
+                    "confirmed"
+                } else {
+                    "in_progress"
+                }
+                .to_owned(),
+                resume_state: None,
+                original_deadline: Some(deadline),
+                deadline: Some(deadline),
+                requested_deadline: None,
+                assignee_id: None,
+                progress: if completed_on.is_some() { 100 } else { 50 },
+                completed_on,
+                cancelled,
+                created_at: at,
+                updated_at: at,
+            };
+            repo::insert_task(&mut tx, &t).await?;
+            plan.push(PlannedTask {
+                lead_unit: lead,
+                given_on: given,
+                deadline,
+                completed_on,
+                cancelled,
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(plan)
+}

@@ -274,3 +274,55 @@ http_test!(async fn the_dashboard_counts_drills_down_and_exports(app) {
     assert_eq!(s.get("/chi-dao").await.status, StatusCode::FORBIDDEN);
     assert_eq!(s.get(&format!("/chi-dao/nhiem-vu/{}", tasks[1])).await.status, StatusCode::OK, "the lead unit's own task");
 });
+
+http_test!(async fn a_generated_year_of_2500_directives_is_counted_right(app) {
+    app.clock.set(datetime!(2026-12-20 09:00 +7));
+    let (units, leader) = {
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let all = congso_db::repo::units::list(&mut tx, Some(date!(2026 - 12 - 01))).await.expect("units");
+        let leads: Vec<uuid::Uuid> = all.iter().filter(|u| matches!(u.kind.as_str(), "department" | "ward_committee" | "commune_committee")).map(|u| u.id).collect();
+        let leader = congso_db::repo::users::by_username(&mut tx, "lanhdao").await.expect("q").expect("leader").id;
+        (leads, leader)
+    };
+    let as_of = date!(2026 - 12 - 14);
+    let plan = congso_app::directives::generate_year(&app.app, 2026, 2_500, &units, Some(leader), as_of, 2026).await.expect("generate");
+    assert!((5_500..=6_500).contains(&plan.len()), "about 6,000 tasks: {}", plan.len());
+    // Independent computation, from the plan only.
+    let mut want: std::collections::HashMap<uuid::Uuid, [u64; 5]> = Default::default();
+    for p in &plan {
+        let slot = if p.cancelled { 4 } else {
+            match p.completed_on {
+                Some(d) if d <= p.deadline => 0,
+                Some(_) => 1,
+                None if as_of <= p.deadline => 2,
+                None => 3,
+            }
+        };
+        want.entry(p.lead_unit).or_insert([0; 5])[slot] += 1;
+    }
+    let office = app.token("vanphong").await;
+    let r = app.api(Method::GET, "/api/v1/reports/directives?from=2025-12-15&to=2026-12-14", Some(&office), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = r.json();
+    let code_of: std::collections::HashMap<String, uuid::Uuid> = {
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        congso_db::repo::units::list(&mut tx, None).await.expect("units").into_iter().map(|u| (u.code, u.id)).collect()
+    };
+    let rows = r["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), want.len());
+    let mut total = [0u64; 5];
+    for row in rows {
+        let id = code_of[row["unit"]["code"].as_str().expect("code")];
+        let got = ["completed_on_time", "completed_late", "in_progress_within", "in_progress_overdue", "cancelled"].map(|k| row[k].as_u64().expect("count"));
+        assert_eq!(got, want[&id], "{}", row["unit"]["code"]);
+        for k in 0..5 { total[k] += got[k]; }
+    }
+    let rate = (total[0] + total[1]) as f64 / (total[0] + total[1] + total[3]) as f64;
+    assert!((r["total"]["completion_rate"].as_f64().expect("rate") - (rate * 10_000.0).round() / 10_000.0).abs() < 1e-9);
+    assert_eq!(r["total"]["in_progress_overdue"].as_u64(), Some(total[3]));
+    // The dashboard page shows the same total.
+    let mut b = app.browser();
+    b.login("vanphong", crate::helpers::PW).await;
+    let page = b.get("/chi-dao?ky=nam&nam=2026").await;
+    assert!(page.body.contains(&format!("<dd id=\"dir-overdue-count\">{}</dd>", total[3])), "overdue count on the page");
+});
