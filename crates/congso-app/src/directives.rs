@@ -1137,3 +1137,33 @@ pub async fn generate_year(
     tx.commit().await?;
     Ok(plan)
 }
+
+/// The task actions the actor may take now (the state allows them and the actor holds a role for
+/// them on the right side).
+pub async fn permitted(app: &App, actor: &Actor, id: Uuid) -> AppResult<Vec<&'static str>> {
+    let mut tx = app.db.begin_read().await?;
+    let row = repo::task(&mut tx, id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    let d = repo::directive(&mut tx, row.directive_id)
+        .await?
+        .ok_or(AppError::not_found())?;
+    let on_lead = roles_on(&mut tx, actor, row.lead_unit_id).await?;
+    let on_directing = roles_on(&mut tx, actor, d.unit_id).await?;
+    let directing_leader = d.leader_id.is_some() && d.leader_id == actor.user_id;
+    let mut out = vec![];
+    for t in TASK.actions_from(&row.state) {
+        let held = match t.side {
+            Side::Processing => &on_lead,
+            _ => &on_directing,
+        };
+        let ok = actor.is_system
+            || held.iter().any(|r| t.roles.contains(r))
+            || (directing_leader && t.roles.contains(&Role::Leader) && t.side == Side::Receiving);
+        if ok && !out.contains(&t.action) {
+            out.push(t.action);
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}

@@ -250,6 +250,14 @@ pub fn router(state: AppState) -> Router {
         .route("/chi-dao/bao-cao.xlsx", get(pages::directives::export))
         .route("/chi-dao/nhiem-vu/{id}", get(pages::directives::task))
         .route(
+            "/chi-dao/nhiem-vu/{id}/thao-tac",
+            post(pages::directives::task_act),
+        )
+        .route(
+            "/chi-dao/giao-viec",
+            get(pages::directives::new_form).post(pages::directives::new_submit),
+        )
+        .route(
             "/dang-ky",
             get(pages::portal::register_form).post(pages::portal::register_submit),
         )

@@ -112,6 +112,7 @@ pub struct DashboardPage {
     /// task id, content, unit, deadline, days overdue
     pub overdue: Vec<(String, String, String, String, i64)>,
     pub export: String,
+    pub created: bool,
 }
 
 async fn load(
@@ -197,6 +198,7 @@ pub async fn dashboard(
             })
             .collect(),
         export: format!("/chi-dao/bao-cao.xlsx?{query}"),
+        created: q.get("ok").is_some_and(|v| v == "giao-viec"),
     })
 }
 
@@ -263,18 +265,46 @@ pub struct TaskPage {
     pub state: String,
     pub deadline: String,
     pub original_deadline: String,
+    pub requested_deadline: Option<String>,
     /// time, action, actor, unit, note
     pub events: Vec<(String, String, String, String, String)>,
+    pub actions: Vec<TaskActionForm>,
+    pub staff: Vec<(String, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }
 
 pub async fn task(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> WebResult<TaskPage> {
+    let id = Uuid::parse_str(id.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))?;
+    let notice = q.get("ok").and_then(|a| {
+        TASK.transitions
+            .iter()
+            .find(|t| t.action == a)
+            .map(|t| format!("✓ {}", t.label_vi))
+    });
+    task_page(&st, &ctx, id, notice, None).await
+}
+
+async fn task_page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    notice: Option<String>,
+    error: Option<String>,
 ) -> WebResult<TaskPage> {
     let actor = ctx.user()?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))?;
     let (task, events) = directives::task_detail(&st.app, actor, id).await?;
+    let actions = action_forms(&directives::permitted(&st.app, actor, id).await?);
+    let staff = if actions.iter().any(|a| a.needs_assignee) {
+        congso_app::dossiers::assignable(&st.app, &task.lead_unit.code).await?
+    } else {
+        vec![]
+    };
     let label = |a: &str| {
         TASK.transitions
             .iter()
@@ -287,7 +317,7 @@ pub async fn task(
             })
     };
     Ok(TaskPage {
-        page: Page::new(&ctx, "dir-task-title"),
+        page: Page::new(ctx, "dir-task-title"),
         status: task.status.label_vi().to_owned(),
         state: TASK
             .state(&task.state)
@@ -295,6 +325,7 @@ pub async fn task(
             .unwrap_or_default(),
         deadline: task.deadline.map(dmy).unwrap_or_default(),
         original_deadline: task.original_deadline.map(dmy).unwrap_or_default(),
+        requested_deadline: task.requested_deadline.map(dmy),
         events: events
             .into_iter()
             .map(|(at, action, who, unit, note)| {
@@ -307,6 +338,222 @@ pub async fn task(
                 )
             })
             .collect(),
+        actions,
+        staff,
+        notice,
+        error,
         task,
     })
+}
+
+/// A task action form on the task page.
+pub struct TaskActionForm {
+    pub action: &'static str,
+    pub label: &'static str,
+    pub needs_assignee: bool,
+    pub needs_text: bool,
+    pub needs_percent: bool,
+    pub needs_reason: bool,
+    pub needs_deadline: bool,
+}
+
+fn action_forms(actions: &[&'static str]) -> Vec<TaskActionForm> {
+    actions
+        .iter()
+        .filter_map(|a| TASK.transitions.iter().find(|t| t.action == *a))
+        .map(|t| TaskActionForm {
+            action: t.action,
+            label: t.label_vi,
+            needs_assignee: t.needs.contains(&"assignee"),
+            needs_text: t.needs.contains(&"text"),
+            needs_percent: t.action == "report_progress",
+            needs_reason: t.needs.contains(&"reason"),
+            needs_deadline: t.needs.contains(&"new_deadline"),
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TaskActForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub assignee: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub percent: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub new_deadline: String,
+}
+
+/// `POST /chi-dao/nhiem-vu/{id}/thao-tac`: a task action from its page.
+pub async fn task_act(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<TaskActForm>,
+) -> WebResult<Response> {
+    let actor = ctx.user()?;
+    let task = Uuid::parse_str(id.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))?;
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let new_deadline = match some(&f.new_deadline) {
+        Some(d) => Some(crate::api::parse_date(&d)?),
+        None => None,
+    };
+    let percent = match some(&f.percent) {
+        Some(p) => Some(p.parse::<i64>().map_err(|_| {
+            WebError(AppError::new(ErrorCode::InvalidInput).with_detail("percent"))
+        })?),
+        None => None,
+    };
+    let r = directives::act(
+        &st.app,
+        actor,
+        task,
+        directives::TaskAction {
+            action: f.action.clone(),
+            assignee: some(&f.assignee),
+            text: some(&f.text),
+            percent,
+            reason: some(&f.reason),
+            new_deadline,
+        },
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(axum::response::Redirect::to(&format!(
+            "/chi-dao/nhiem-vu/{task}?ok={}",
+            f.action
+        ))
+        .into_response()),
+        Err(e) if !matches!(e.code, ErrorCode::Internal | ErrorCode::NotFound) => {
+            let status = axum::http::StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+            let mut msg = e.code.message(ctx.lang).to_owned();
+            if let Some(d) = &e.detail {
+                msg.push_str(&format!(" ({d})"));
+            }
+            let page = task_page(&st, &ctx, task, None, Some(msg)).await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(WebError(e)),
+    }
+}
+
+/// The form to give a directive with up to three tasks (`/chi-dao/giao-viec`).
+#[derive(Template, WebTemplate)]
+#[template(path = "directives_new.html")]
+pub struct NewPage {
+    pub page: Page,
+    pub units: Vec<(String, String)>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub error: Option<String>,
+}
+
+async fn unit_options(st: &AppState) -> WebResult<Vec<(String, String)>> {
+    Ok(congso_app::units::list_units(&st.app, Some(st.app.today()))
+        .await?
+        .into_iter()
+        .filter(|u| {
+            matches!(
+                u.kind.as_str(),
+                "department" | "ward_committee" | "commune_committee" | "inspectorate" | "office"
+            )
+        })
+        .map(|u| (u.code, u.name))
+        .collect())
+}
+
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx) -> WebResult<NewPage> {
+    ctx.user()?;
+    Ok(NewPage {
+        page: Page::new(&ctx, "dir-new-title"),
+        units: unit_options(&st).await?,
+        kinds: congso_domain::directive::SOURCE_KINDS.to_vec(),
+        error: None,
+    })
+}
+
+pub async fn new_submit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::Form(f): axum::Form<HashMap<String, String>>,
+) -> WebResult<Response> {
+    let actor = ctx.user()?;
+    let get = |k: &str| {
+        f.get(k)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let result: Result<Uuid, AppError> = async {
+        let source_date = match get("source_date") {
+            Some(d) => Some(crate::api::parse_date(&d).map_err(|e| e.0)?),
+            None => None,
+        };
+        let mut tasks = vec![];
+        for i in 1..=3 {
+            let (Some(unit), Some(content)) = (
+                get(&format!("task{i}_unit")),
+                get(&format!("task{i}_content")),
+            ) else {
+                continue;
+            };
+            let deadline = match get(&format!("task{i}_deadline")) {
+                Some(d) => directives::Deadline::On(crate::api::parse_date(&d).map_err(|e| e.0)?),
+                None => directives::Deadline::Default,
+            };
+            tasks.push(directives::NewTask {
+                lead_unit: unit,
+                coordinating_units: vec![],
+                content,
+                deadline,
+            });
+        }
+        if tasks.is_empty() {
+            return Err(AppError::new(ErrorCode::InvalidInput).with_detail("task1_content"));
+        }
+        let d = directives::create_directive(
+            &st.app,
+            actor,
+            directives::NewDirective {
+                source_kind: get("source_kind").unwrap_or_default(),
+                source_number: get("source_number"),
+                source_date,
+                leader: get("leader"),
+                content: get("content").unwrap_or_default(),
+                unit: None,
+            },
+        )
+        .await?;
+        for t in tasks {
+            directives::add_task(&st.app, actor, d.id, t).await?;
+        }
+        Ok(d.id)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(axum::response::Redirect::to("/chi-dao?ok=giao-viec").into_response()),
+        Err(e) if !matches!(e.code, ErrorCode::Internal) => {
+            let status = axum::http::StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+            let mut msg = e.code.message(ctx.lang).to_owned();
+            if let Some(d) = &e.detail {
+                msg.push_str(&format!(" ({d})"));
+            }
+            Ok((
+                status,
+                NewPage {
+                    page: Page::new(&ctx, "dir-new-title"),
+                    units: unit_options(&st).await?,
+                    kinds: congso_domain::directive::SOURCE_KINDS.to_vec(),
+                    error: Some(msg),
+                },
+            )
+                .into_response())
+        }
+        Err(e) => Err(WebError(e)),
+    }
 }

@@ -326,3 +326,41 @@ http_test!(async fn a_generated_year_of_2500_directives_is_counted_right(app) {
     let page = b.get("/chi-dao?ky=nam&nam=2026").await;
     assert!(page.body.contains(&format!("<dd id=\"dir-overdue-count\">{}</dd>", total[3])), "overdue count on the page");
 });
+
+http_test!(async fn the_office_gives_tasks_and_units_act_on_their_pages(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let mut office = app.browser();
+    office.login("vanphong", crate::helpers::PW).await;
+    let form = office.get("/chi-dao/giao-viec").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Sở Tư pháp"));
+    // Without a task: refused in Vietnamese, nothing written.
+    let before = app.event_count().await;
+    let r = office.post_form("/chi-dao/giao-viec", &[("csrf_token", &form.csrf()), ("source_kind", "conclusion"), ("content", "Kết luận")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.event_count().await, before);
+    let r = office.post_form("/chi-dao/giao-viec", &[("csrf_token", &form.csrf()), ("source_kind", "conclusion"), ("source_number", "12/TB-UBND"),
+        ("source_date", "2026-03-02"), ("leader", "lanhdao"), ("content", "Kết luận giao ban"),
+        ("task1_unit", JUSTICE), ("task1_content", "Nhiệm vụ một"), ("task1_deadline", "2026-03-20"),
+        ("task2_unit", JUSTICE), ("task2_content", "Nhiệm vụ hai"), ("task2_deadline", "2026-03-25")]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, Some("/chi-dao?ok=giao-viec")), "{}", r.body);
+    let tasks = app.api(Method::GET, "/api/v1/tasks?from=2026-03-01&to=2026-03-31", Some(&app.token("vanphong").await), None).await.json();
+    let id = tasks.as_array().expect("tasks").iter().find(|t| t["content"] == "Nhiệm vụ một").expect("task one")["id"].as_str().expect("id").to_owned();
+    // The department head sees the assign form (not the confirm form) and assigns.
+    let mut head = app.browser();
+    head.login("lanhdao.so", crate::helpers::PW).await;
+    let page = head.get(&format!("/chi-dao/nhiem-vu/{id}")).await;
+    assert!(page.body.contains("id=\"form-assign\"") && !page.body.contains("id=\"form-confirm\""), "{}", page.body);
+    let r = head.post_form(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "assign"), ("assignee", "chuyenvien")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut spec = app.browser();
+    spec.login("chuyenvien", crate::helpers::PW).await;
+    let page = spec.get(&format!("/chi-dao/nhiem-vu/{id}")).await;
+    let r = spec.post_form(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "150")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("alert-error"));
+    let r = spec.post_form(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "50")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = spec.get(r.location().expect("back")).await;
+    assert!(after.body.contains("50%") && after.body.contains("Đã xong 50%") && after.body.contains("✓ Báo cáo tiến độ"), "{}", after.body);
+});
