@@ -298,6 +298,73 @@ async function citizenJourney(browser, base, js, idNumber) {
   await context.close();
 }
 
+/// Takes a task action through its page form.
+async function taskAct(base, who, id, action, fill = async () => {}) {
+  const { page } = who;
+  await page.goto(`${base}/chi-dao/nhiem-vu/${id}`);
+  const form = page.locator(`#form-${action}`);
+  if (!(await form.isVisible())) {
+    check(false, `the ${action} form is offered`);
+    return;
+  }
+  await fill(form);
+  await Promise.all([page.waitForURL(/[?&]ok=/), form.locator("button[type=submit]").click()]);
+  check((await page.locator(".alert-ok").count()) === 1, `task ${action}: done`);
+}
+
+async function directiveJourney(browser, base) {
+  console.log("directive journey: the Office gives two tasks, the department acts, the leader extends, the dashboard counts");
+  const office = await signIn(browser, base, "vanphong");
+  const p = office.page;
+  await p.goto(`${base}/chi-dao`);
+  await Promise.all([p.waitForURL(/giao-viec/), p.click("#dir-new")]);
+  await axe(p, "/chi-dao/giao-viec");
+  const today = new Date();
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const inDays = (n) => iso(new Date(today.getTime() + n * 86400000));
+  await p.selectOption("#source_kind", "conclusion");
+  await p.fill("#source_number", "88/TB-UBND");
+  await p.fill("#leader", "lanhdao");
+  await p.fill("#content", "Kết luận của Chủ tịch UBND thành phố tại buổi làm việc với Sở Tư pháp");
+  await p.selectOption("#task1_unit", "000.00.04.H57");
+  await p.fill("#task1_content", "Số hóa sổ hộ tịch giai đoạn 1");
+  await p.fill("#task1_deadline", inDays(20));
+  await p.selectOption("#task2_unit", "000.00.04.H57");
+  await p.fill("#task2_content", "Rà soát văn bản quy phạm pháp luật");
+  await p.fill("#task2_deadline", inDays(10));
+  await Promise.all([p.waitForURL(/ok=giao-viec/), p.click("form[action='/chi-dao/giao-viec'] button[type=submit]")]);
+  check((await p.locator(".alert-ok").count()) === 1, "the directive and its two tasks are given");
+  const api = await office.context.request.get(`${base}/api/v1/tasks?from=${inDays(-1)}&to=${inDays(1)}`);
+  const tasks = await api.json();
+  const one = tasks.find((t) => t.content === "Số hóa sổ hộ tịch giai đoạn 1");
+  const two = tasks.find((t) => t.content === "Rà soát văn bản quy phạm pháp luật");
+  check(one && two, "both tasks are listed");
+  const head = await signIn(browser, base, "lanhdao.so");
+  await taskAct(base, head, one.id, "assign", (f) => f.locator("select[name=assignee]").selectOption("chuyenvien"));
+  await axe(head.page, "/chi-dao/nhiem-vu/{id}");
+  const specialist = await signIn(browser, base, "chuyenvien");
+  await taskAct(base, specialist, one.id, "report_progress", async (f) => {
+    await f.locator("textarea[name=text]").fill("Đã số hóa 60% sổ hộ tịch");
+    await f.locator("input[name=percent]").fill("60");
+  });
+  await taskAct(base, specialist, one.id, "complete", (f) => f.locator("textarea[name=text]").fill("Đã hoàn thành, kèm báo cáo"));
+  await taskAct(base, specialist, two.id, "request_extension", async (f) => {
+    await f.locator("textarea[name=reason]").fill("Chờ ý kiến các sở, ngành");
+    await f.locator("input[name=new_deadline]").fill(inDays(30));
+  });
+  const leader = await signIn(browser, base, "lanhdao");
+  await taskAct(base, leader, two.id, "approve_extension");
+  check((await leader.page.locator("main").textContent()).includes(inDays(30).split("-").reverse().join("/")), "the extended deadline is shown");
+  await leader.page.goto(`${base}/chi-dao`);
+  await axe(leader.page, "/chi-dao");
+  const body = await leader.page.locator("main").textContent();
+  check((await leader.page.locator("#dir-rate").textContent()).includes("100,00%"), "the completed task counts as completed on time (100%)");
+  check(body.includes("Sở Tư pháp") && body.includes("Hoàng Văn Nam"), "the dashboard shows the unit and the directing leader");
+  const within = await leader.page.locator("table").first().locator("tbody tr").first().locator("td").nth(2).textContent();
+  check(within.trim() === "1", `the extended task is in progress within its deadline (${within.trim()})`);
+  for (const c of [office, head, specialist, leader]) await c.context.close();
+}
+
 mkdirSync(shots, { recursive: true });
 const { child, base } = await startServer();
 let browser;
@@ -312,6 +379,7 @@ try {
   await officerJourney(browser, base);
   await citizenJourney(browser, base, true, "046195000301");
   await citizenJourney(browser, base, false, "046195000302");
+  await directiveJourney(browser, base);
 } catch (e) {
   failures += 1;
   console.log(`  FAIL ${e.stack ?? e}`);
