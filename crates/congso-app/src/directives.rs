@@ -172,6 +172,20 @@ pub async fn create_directive(
     actor: &Actor,
     new: NewDirective,
 ) -> AppResult<DirectiveView> {
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    let row = create_directive_in(&mut tx, actor, new, now).await?;
+    let view = directive_view(&mut tx, &row, local_date(now.get())).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+async fn create_directive_in(
+    tx: &mut congso_db::Tx,
+    actor: &Actor,
+    new: NewDirective,
+    now: Ts,
+) -> AppResult<DirectiveRow> {
     if !SOURCE_KINDS.iter().any(|(k, _)| *k == new.source_kind) {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail("source.kind"));
     }
@@ -179,11 +193,9 @@ pub async fn create_directive(
     if content.is_empty() || content.chars().count() > 10_000 {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail("content"));
     }
-    let now = app.now();
-    let mut tx = app.db.begin_write().await?;
     let unit_id = match new.unit.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(code) => {
-            units::by_code_on(&mut tx, code.trim(), local_date(now.get()))
+            units::by_code_on(tx, code.trim(), local_date(now.get()))
                 .await?
                 .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.to_owned()))?
                 .id
@@ -196,14 +208,14 @@ pub async fn create_directive(
             .ok_or(AppError::forbidden())?,
     };
     actor
-        .require(&mut tx, Permission::DirectiveManage, unit_id)
+        .require(tx, Permission::DirectiveManage, unit_id)
         .await?;
     let leader_id = match new.leader.as_deref().filter(|l| !l.trim().is_empty()) {
         Some(l) => {
-            let u = users::by_username(&mut tx, &l.trim().to_ascii_lowercase())
+            let u = users::by_username(tx, &l.trim().to_ascii_lowercase())
                 .await?
                 .ok_or(AppError::new(ErrorCode::UserNotFound).with_detail(l.to_owned()))?;
-            let leads = users::active_grants(&mut tx, u.id)
+            let leads = users::active_grants(tx, u.id)
                 .await?
                 .iter()
                 .any(|g| matches!(g.role.as_str(), "leader" | "unit_head"));
@@ -229,9 +241,9 @@ pub async fn create_directive(
         created_at: now,
         updated_at: now,
     };
-    repo::insert_directive(&mut tx, &row).await?;
+    repo::insert_directive(tx, &row).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Subject {
             kind: "directive",
@@ -243,9 +255,7 @@ pub async fn create_directive(
         now,
     )
     .await?;
-    let view = directive_view(&mut tx, &row, local_date(now.get())).await?;
-    tx.commit().await?;
-    Ok(view)
+    Ok(row)
 }
 
 async fn directive_view(
@@ -296,13 +306,28 @@ pub async fn add_task(
     directive_id: Uuid,
     new: NewTask,
 ) -> AppResult<TaskView> {
+    let now = app.now();
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_write().await?;
+    let row = add_task_in(&mut tx, &cal, actor, directive_id, new, now).await?;
+    let v = task_view(&mut tx, &row, local_date(now.get())).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+async fn add_task_in(
+    tx: &mut congso_db::Tx,
+    cal: &congso_calendar::WorkingCalendar,
+    actor: &Actor,
+    directive_id: Uuid,
+    new: NewTask,
+    now: Ts,
+) -> AppResult<TaskRow> {
     let content = new.content.trim().to_owned();
     if content.is_empty() || content.chars().count() > 10_000 {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail("content"));
     }
-    let now = app.now();
     let today = local_date(now.get());
-    let cal = crate::calendar::working_calendar(app).await?;
     let deadline = match new.deadline {
         Deadline::On(d) => {
             if d < today {
@@ -316,19 +341,18 @@ pub async fn add_task(
         }
         Deadline::Default => cal.add_working_days(today, DEFAULT_DEADLINE_WORKING_DAYS),
     };
-    let mut tx = app.db.begin_write().await?;
-    let d = repo::directive(&mut tx, directive_id)
+    let d = repo::directive(tx, directive_id)
         .await?
         .ok_or(AppError::new(ErrorCode::NotFound))?;
     actor
-        .require(&mut tx, Permission::DirectiveManage, d.unit_id)
+        .require(tx, Permission::DirectiveManage, d.unit_id)
         .await?;
-    let lead = units::by_code_on(&mut tx, new.lead_unit.trim(), today)
+    let lead = units::by_code_on(tx, new.lead_unit.trim(), today)
         .await?
         .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(new.lead_unit.clone()))?;
     let mut co = vec![];
     for code in &new.coordinating_units {
-        let u = units::by_code_on(&mut tx, code.trim(), today)
+        let u = units::by_code_on(tx, code.trim(), today)
             .await?
             .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?;
         if u.id != lead.id && !co.contains(&u.id) {
@@ -353,9 +377,9 @@ pub async fn add_task(
         created_at: now,
         updated_at: now,
     };
-    repo::insert_task(&mut tx, &row).await?;
+    repo::insert_task(tx, &row).await?;
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Subject {
             kind: "task",
@@ -367,9 +391,7 @@ pub async fn add_task(
         now,
     )
     .await?;
-    let v = task_view(&mut tx, &row, today).await?;
-    tx.commit().await?;
-    Ok(v)
+    Ok(row)
 }
 
 fn text_of(v: &Option<String>) -> Option<String> {
@@ -1166,4 +1188,178 @@ pub async fn permitted(app: &App, actor: &Actor, id: Uuid) -> AppResult<Vec<&'st
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// Moves the open tasks of a closed unit to its successor (reorganisation), with an event each;
+/// deadlines and history are kept. Used inside the unit-closing transaction.
+pub async fn move_to_successor(
+    tx: &mut congso_db::Tx,
+    actor: &Actor,
+    from: Uuid,
+    to: Uuid,
+    now: Ts,
+) -> AppResult<usize> {
+    let tasks = repo::open_of_unit(tx, from).await?;
+    for mut t in tasks.iter().cloned() {
+        t.lead_unit_id = to;
+        t.assignee_id = None;
+        if t.state == "in_progress" {
+            t.state = "assigned".to_owned();
+        }
+        t.updated_at = now;
+        repo::update_task(tx, &t).await?;
+        audit::record(
+            tx,
+            actor,
+            Subject {
+                kind: "task",
+                id: t.id,
+                unit_id: Some(to),
+            },
+            "task.moved_by_reorganisation",
+            json!({ "from_unit": from, "to_unit": to }),
+            now,
+        )
+        .await?;
+    }
+    Ok(tasks.len())
+}
+
+/// One directive of an import file: the API's request with its tasks.
+#[derive(Debug, Deserialize)]
+struct ImportDirective {
+    source: ImportSource,
+    #[serde(default)]
+    leader: Option<String>,
+    content: String,
+    #[serde(default)]
+    unit: Option<String>,
+    tasks: Vec<ImportTask>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ImportSource {
+    kind: String,
+    #[serde(default)]
+    number: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    date: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ImportTask {
+    lead_unit: String,
+    #[serde(default)]
+    coordinating_units: Vec<String>,
+    content: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    deadline: Option<String>,
+    #[serde(default)]
+    working_days: Option<u32>,
+}
+
+fn iso_date(s: &str, field: &str) -> AppResult<Date> {
+    Date::parse(
+        s.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| AppError::new(ErrorCode::InvalidDate).with_detail(format!("{field} {s}")))
+}
+
+/// `congso import directives FILE.json`: an array of directives with their tasks, written in one
+/// transaction (all or nothing); an error names the directive (1-based) and the task.
+pub async fn import(app: &App, actor: &Actor, text: &str) -> AppResult<(usize, usize)> {
+    let list: Vec<ImportDirective> = serde_json::from_str(text)
+        .map_err(|e| AppError::new(ErrorCode::ImportFailed).with_detail(format!("JSON: {e}")))?;
+    let now = app.now();
+    let cal = crate::calendar::working_calendar(app).await?;
+    let mut tx = app.db.begin_write().await?;
+    let office = match actor.is_system {
+        true => units::list(&mut tx, Some(local_date(now.get())))
+            .await?
+            .into_iter()
+            .find(|u| u.kind == "office")
+            .map(|u| u.code),
+        false => None,
+    };
+    let mut tasks = 0;
+    for (i, d) in list.iter().enumerate() {
+        let fail = |e: AppError| {
+            let mut msg = e.code.message(congso_domain::Lang::Vi).to_owned();
+            if let Some(x) = e.detail {
+                msg.push_str(&format!(" ({x})"));
+            }
+            AppError::new(ErrorCode::ImportLineFailed)
+                .with_detail(format!("chỉ đạo thứ {}: {msg}", i + 1))
+        };
+        let row = create_directive_in(
+            &mut tx,
+            actor,
+            NewDirective {
+                source_kind: d.source.kind.clone(),
+                source_number: d.source.number.clone(),
+                source_date: d
+                    .source
+                    .date
+                    .as_deref()
+                    .map(|x| iso_date(x, "source.date"))
+                    .transpose()
+                    .map_err(fail)?,
+                leader: d.leader.clone(),
+                content: d.content.clone(),
+                unit: d.unit.clone().or_else(|| office.clone()),
+            },
+            now,
+        )
+        .await
+        .map_err(fail)?;
+        if d.tasks.is_empty() {
+            return Err(fail(
+                AppError::new(ErrorCode::InvalidInput).with_detail("tasks"),
+            ));
+        }
+        for (k, t) in d.tasks.iter().enumerate() {
+            let on = t
+                .deadline
+                .as_deref()
+                .map(|x| iso_date(x, "deadline"))
+                .transpose()
+                .map_err(fail)?;
+            let deadline = match (on, t.working_days) {
+                (Some(date), _) => Deadline::On(date),
+                (None, Some(n)) => Deadline::WorkingDays(n),
+                (None, None) => Deadline::Default,
+            };
+            add_task_in(
+                &mut tx,
+                &cal,
+                actor,
+                row.id,
+                NewTask {
+                    lead_unit: t.lead_unit.clone(),
+                    coordinating_units: t.coordinating_units.clone(),
+                    content: t.content.clone(),
+                    deadline,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| {
+                let mut msg = e.code.message(congso_domain::Lang::Vi).to_owned();
+                if let Some(x) = e.detail {
+                    msg.push_str(&format!(" ({x})"));
+                }
+                AppError::new(ErrorCode::ImportLineFailed).with_detail(format!(
+                    "chỉ đạo thứ {}, nhiệm vụ thứ {}: {msg}",
+                    i + 1,
+                    k + 1
+                ))
+            })?;
+            tasks += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok((list.len(), tasks))
 }

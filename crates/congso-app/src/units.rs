@@ -162,11 +162,14 @@ pub async fn close_unit(
     }
     // Open dossiers move on to the (first) successor, keeping their code, receipt date and clock.
     let mut moved = 0;
+    let mut tasks_moved = 0;
     if let Some((code, _)) = close.successors.first() {
         let succ = units::by_code_on(&mut tx, code.trim(), close.valid_to)
             .await?
             .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?;
         moved = crate::dossiers::move_to_successor(&mut tx, actor, unit.id, succ.id, now).await?;
+        tasks_moved =
+            crate::directives::move_to_successor(&mut tx, actor, unit.id, succ.id, now).await?;
     }
     audit::record(
         &mut tx,
@@ -177,7 +180,7 @@ pub async fn close_unit(
             unit_id: Some(unit.id),
         },
         "unit.closed",
-        json!({ "valid_to": close.valid_to.to_string(), "successors": linked, "note": close.note, "dossiers_moved": moved }),
+        json!({ "valid_to": close.valid_to.to_string(), "successors": linked, "note": close.note, "dossiers_moved": moved, "tasks_moved": tasks_moved }),
         now,
     )
     .await?;

@@ -73,6 +73,8 @@ pub enum ImportCommand {
     /// Dossiers of a previous one-stop system from FILE.jsonl (one dossier with its events per
     /// line), replayed through the case engine; nothing is written if any line is refused.
     Dossiers { file: PathBuf },
+    /// Directives with their tasks from FILE.json (an array; all or nothing).
+    Directives { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -395,6 +397,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .map_err(user_error)?;
             println!("ok: {n} hồ sơ / dossiers imported");
+            ExitCode::SUCCESS
+        }
+        Command::Import(ImportCommand::Directives { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let (d, t) = congso_app::directives::import(&app, &congso_app::Actor::system(), &text)
+                .await
+                .map_err(user_error)?;
+            println!("ok: {d} chỉ đạo, {t} nhiệm vụ / directives, tasks imported");
             ExitCode::SUCCESS
         }
         Command::Export(ExportCommand::Procedures { file }) => {

@@ -286,3 +286,18 @@ pub async fn report_rows(
         }),
     }
 }
+
+/// The open tasks (not completed, not cancelled) led by a unit.
+pub async fn open_of_unit(tx: &mut Tx, unit: Uuid) -> DbResult<Vec<TaskRow>> {
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, TaskRow>(concat!(
+        "SELECT ",
+        task_cols!(),
+        " FROM tasks WHERE lead_unit_id = $1 AND cancelled = $2 AND completed_on IS NULL ORDER BY created_at, id"
+    ))
+    .bind(unit)
+    .bind(false)
+    .fetch_all(c)
+    .await
+    })
+}

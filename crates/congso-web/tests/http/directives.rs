@@ -364,3 +364,30 @@ http_test!(async fn the_office_gives_tasks_and_units_act_on_their_pages(app) {
     let after = spec.get(r.location().expect("back")).await;
     assert!(after.body.contains("50%") && after.body.contains("Đã xong 50%") && after.body.contains("✓ Báo cáo tiến độ"), "{}", after.body);
 });
+
+http_test!(async fn closing_a_unit_moves_its_open_tasks_to_the_successor(app) {
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    let admin = app.token("admin").await;
+    for (code, name) in [("000.00.81.H57", "Sở cũ"), ("000.00.82.H57", "Sở mới")] {
+        let r = app.api(Method::POST, "/api/v1/units", Some(&admin), Some(json!({"code": code, "name": name, "kind": "department", "parent": "000.00.00.H57", "valid_from": "2026-01-01"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    let office = app.token("vanphong").await;
+    let id = directive(&app, &office).await;
+    let mut ids = vec![];
+    for content in ["Đang làm", "Đã xong"] {
+        let (_, t) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({"lead_unit": "000.00.81.H57", "content": content, "deadline": "2026-03-30"})).await;
+        ids.push(t["id"].as_str().expect("id").to_owned());
+    }
+    let system = congso_app::Actor::system();
+    congso_app::directives::act(&app.app, &system, uuid::Uuid::parse_str(&ids[1]).expect("id"),
+        congso_app::directives::TaskAction { action: "complete".into(), text: Some("Xong".into()), ..Default::default() }).await.expect("complete");
+    let close = app.api(Method::POST, "/api/v1/units/000.00.81.H57/close", Some(&admin), Some(json!({"valid_to": "2026-03-03", "successors": [{"code": "000.00.82.H57", "relation": "merge"}]}))).await;
+    assert_eq!(close.status, StatusCode::OK, "{}", close.body);
+    let d = app.api(Method::GET, &format!("/api/v1/directives/{id}"), Some(&office), None).await.json();
+    let units: Vec<(String, String)> = d["tasks"].as_array().expect("tasks").iter()
+        .map(|t| (t["content"].as_str().unwrap_or_default().to_owned(), t["lead_unit"]["code"].as_str().unwrap_or_default().to_owned())).collect();
+    assert_eq!(units, [("Đang làm".to_owned(), "000.00.82.H57".to_owned()), ("Đã xong".to_owned(), "000.00.81.H57".to_owned())],
+        "the open task moves, the completed one stays with the unit that did it");
+    assert_eq!(d["tasks"][0]["deadline"], "2026-03-30", "deadline kept");
+});

@@ -3,5 +3,6 @@
 mod audit;
 mod calendar;
 mod catalogue;
+mod directives;
 mod durability;
 mod support;
