@@ -54,6 +54,33 @@ pub struct NewTask {
     pub coordinating_units: Vec<String>,
     pub content: String,
     pub deadline: Deadline,
+    /// `normal` (default), `high` or `urgent`.
+    pub priority: Option<String>,
+    /// `monthly` or `quarterly` for a recurring report.
+    pub recurrence: Option<String>,
+}
+
+/// Task priorities.
+pub const PRIORITIES: [&str; 3] = ["normal", "high", "urgent"];
+/// Recurrences of periodic reports.
+pub const RECURRENCES: [&str; 2] = ["monthly", "quarterly"];
+
+/// The deadline of the next occurrence of a recurring task: one month or one quarter later (the
+/// same day, or the month's last day when it has fewer days).
+pub fn next_deadline(deadline: Date, recurrence: &str) -> Option<Date> {
+    let months = match recurrence {
+        "monthly" => 1,
+        "quarterly" => 3,
+        _ => return None,
+    };
+    let total = deadline.year() * 12 + i32::from(u8::from(deadline.month())) - 1 + months;
+    let (year, month) = (
+        total.div_euclid(12),
+        u8::try_from(total.rem_euclid(12) + 1).ok()?,
+    );
+    let month = time::Month::try_from(month).ok()?;
+    let day = deadline.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day).ok()
 }
 
 /// The input of a task action (`POST /api/v1/tasks/{id}/actions`).
@@ -86,6 +113,8 @@ pub struct TaskView {
     pub id: Uuid,
     pub directive_id: Uuid,
     pub content: String,
+    pub priority: String,
+    pub recurrence: Option<String>,
     pub lead_unit: UnitRef,
     pub coordinating_units: Vec<UnitRef>,
     /// The workflow state (`assigned`, `in_progress`, …).
@@ -149,6 +178,8 @@ async fn task_view(tx: &mut congso_db::Tx, t: &TaskRow, today: Date) -> AppResul
         id: t.id,
         directive_id: t.directive_id,
         content: t.content.clone(),
+        priority: t.priority.clone(),
+        recurrence: t.recurrence.clone(),
         lead_unit: unit_ref(tx, t.lead_unit_id).await?,
         coordinating_units: co,
         state: t.state.clone(),
@@ -359,12 +390,31 @@ async fn add_task_in(
             co.push(u.id);
         }
     }
+    let priority = new
+        .priority
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("normal");
+    if !PRIORITIES.contains(&priority) {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("priority"));
+    }
+    let recurrence = new
+        .recurrence
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if recurrence.is_some_and(|r| !RECURRENCES.contains(&r)) {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("recurrence"));
+    }
     let row = TaskRow {
         id: congso_domain::new_id(),
         directive_id,
         lead_unit_id: lead.id,
         coordinating: serde_json::to_string(&co).map_err(AppError::internal)?,
         content,
+        priority: priority.to_owned(),
+        recurrence: recurrence.map(str::to_owned),
         state: "assigned".to_owned(),
         resume_state: None,
         original_deadline: Some(deadline),
@@ -538,6 +588,39 @@ pub async fn act(
             row.completed_on = Some(today);
             row.progress = 100;
             row.requested_deadline = None;
+            // A periodic report: the next one is given to the same units now.
+            if let (Some(r), Some(d)) = (row.recurrence.clone(), row.deadline)
+                && let Some(next) = next_deadline(d, &r)
+            {
+                let follow = TaskRow {
+                    id: congso_domain::new_id(),
+                    state: "assigned".to_owned(),
+                    resume_state: None,
+                    original_deadline: Some(next),
+                    deadline: Some(next),
+                    requested_deadline: None,
+                    progress: 0,
+                    completed_on: None,
+                    created_at: now,
+                    updated_at: now,
+                    ..row.clone()
+                };
+                repo::insert_task(&mut tx, &follow).await?;
+                audit::record(
+                    &mut tx,
+                    actor,
+                    Subject {
+                        kind: "task",
+                        id: follow.id,
+                        unit_id: Some(follow.lead_unit_id),
+                    },
+                    "task.created",
+                    json!({ "directive": follow.directive_id, "recurs_after": row.id, "deadline": next.to_string() }),
+                    now,
+                )
+                .await?;
+                payload["next"] = json!(follow.id);
+            }
         }
         "reopen" => {
             row.completed_on = None;
@@ -1127,6 +1210,8 @@ pub async fn generate_year(
                 lead_unit_id: lead,
                 coordinating: "[]".to_owned(),
                 content: format!("Nhiệm vụ {} của kết luận số {}", k + 1, i + 1),
+                priority: "normal".to_owned(),
+                recurrence: None,
                 state: if cancelled {
                     "cancelled"
                 } else if completed_on.is_some() {
@@ -1258,6 +1343,10 @@ struct ImportTask {
     deadline: Option<String>,
     #[serde(default)]
     working_days: Option<u32>,
+    #[serde(default)]
+    priority: Option<String>,
+    #[serde(default)]
+    recurrence: Option<String>,
 }
 
 fn iso_date(s: &str, field: &str) -> AppResult<Date> {
@@ -1342,6 +1431,8 @@ pub async fn import(app: &App, actor: &Actor, text: &str) -> AppResult<(usize, u
                     coordinating_units: t.coordinating_units.clone(),
                     content: t.content.clone(),
                     deadline,
+                    priority: t.priority.clone(),
+                    recurrence: t.recurrence.clone(),
                 },
                 now,
             )

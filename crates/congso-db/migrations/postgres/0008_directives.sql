@@ -21,6 +21,8 @@ CREATE TABLE tasks (
     lead_unit_id       UUID NOT NULL REFERENCES units(id),
     coordinating       TEXT NOT NULL,
     content            TEXT NOT NULL,
+    priority           TEXT NOT NULL,
+    recurrence         TEXT,
     state              TEXT NOT NULL,
     resume_state       TEXT,
     original_deadline  DATE,

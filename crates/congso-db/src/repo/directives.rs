@@ -29,6 +29,11 @@ pub struct TaskRow {
     /// JSON array of unit ids.
     pub coordinating: String,
     pub content: String,
+    /// `normal`, `high` or `urgent`.
+    pub priority: String,
+    /// `monthly` or `quarterly` for a recurring report; the next one is given when this one is
+    /// completed.
+    pub recurrence: Option<String>,
     pub state: String,
     pub resume_state: Option<String>,
     pub original_deadline: Option<Date>,
@@ -46,8 +51,9 @@ pub struct TaskRow {
 
 macro_rules! task_cols {
     () => {
-        "id, directive_id, lead_unit_id, coordinating, content, state, resume_state, original_deadline, \
-         deadline, requested_deadline, assignee_id, progress, completed_on, cancelled, created_at, updated_at"
+        "id, directive_id, lead_unit_id, coordinating, content, priority, recurrence, state, resume_state, \
+         original_deadline, deadline, requested_deadline, assignee_id, progress, completed_on, cancelled, \
+         created_at, updated_at"
     };
 }
 
@@ -89,13 +95,15 @@ pub async fn insert_task(tx: &mut Tx, t: &TaskRow) -> DbResult<()> {
     tx_run!(tx, |c| sqlx::query(concat!(
         "INSERT INTO tasks (",
         task_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
     ))
     .bind(t.id)
     .bind(t.directive_id)
     .bind(t.lead_unit_id)
     .bind(&t.coordinating)
     .bind(&t.content)
+    .bind(&t.priority)
+    .bind(&t.recurrence)
     .bind(&t.state)
     .bind(&t.resume_state)
     .bind(t.original_deadline)

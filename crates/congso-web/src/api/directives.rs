@@ -47,6 +47,10 @@ pub struct TaskDto {
     pub id: String,
     pub directive_id: String,
     pub content: String,
+    /// `normal`, `high` or `urgent`.
+    pub priority: String,
+    /// `monthly` or `quarterly` for a periodic report.
+    pub recurrence: Option<String>,
     pub lead_unit: UnitDto,
     pub coordinating_units: Vec<UnitDto>,
     /// Workflow state: `assigned`, `in_progress`, `extension_requested`, `completed`,
@@ -90,6 +94,8 @@ pub fn task_dto(t: TaskView) -> TaskDto {
         id: t.id.to_string(),
         directive_id: t.directive_id.to_string(),
         content: t.content,
+        priority: t.priority,
+        recurrence: t.recurrence,
         lead_unit: unit(t.lead_unit),
         coordinating_units: t.coordinating_units.into_iter().map(unit).collect(),
         state: t.state,
@@ -185,6 +191,10 @@ pub struct TaskRequest {
     /// `YYYY-MM-DD`; or give `working_days`; neither → the default deadline.
     pub deadline: Option<String>,
     pub working_days: Option<u32>,
+    /// `normal` (default), `high` or `urgent`.
+    pub priority: Option<String>,
+    /// `monthly` or `quarterly`: a periodic report, given again when completed.
+    pub recurrence: Option<String>,
 }
 
 /// Gives a task of a directive to a lead unit.
@@ -222,6 +232,8 @@ pub async fn add_task(
             coordinating_units: req.coordinating_units,
             content: req.content,
             deadline,
+            priority: req.priority,
+            recurrence: req.recurrence,
         },
     )
     .await?;

@@ -266,6 +266,8 @@ pub struct TaskPage {
     pub deadline: String,
     pub original_deadline: String,
     pub requested_deadline: Option<String>,
+    pub priority: String,
+    pub recurrence: Option<String>,
     /// time, action, actor, unit, note
     pub events: Vec<(String, String, String, String, String)>,
     pub actions: Vec<TaskActionForm>,
@@ -326,6 +328,11 @@ async fn task_page(
         deadline: task.deadline.map(dmy).unwrap_or_default(),
         original_deadline: task.original_deadline.map(dmy).unwrap_or_default(),
         requested_deadline: task.requested_deadline.map(dmy),
+        priority: ctx_t(ctx, &format!("dir-priority-{}", task.priority)),
+        recurrence: task
+            .recurrence
+            .as_ref()
+            .map(|r| ctx_t(ctx, &format!("dir-recurrence-{r}"))),
         events: events
             .into_iter()
             .map(|(at, action, who, unit, note)| {
@@ -510,6 +517,8 @@ pub async fn new_submit(
                 coordinating_units: vec![],
                 content,
                 deadline,
+                priority: get(&format!("task{i}_priority")),
+                recurrence: get(&format!("task{i}_recurrence")),
             });
         }
         if tasks.is_empty() {
@@ -556,4 +565,8 @@ pub async fn new_submit(
         }
         Err(e) => Err(WebError(e)),
     }
+}
+
+fn ctx_t(ctx: &Ctx, key: &str) -> String {
+    crate::i18n::messages(ctx.lang).get(key).to_owned()
 }

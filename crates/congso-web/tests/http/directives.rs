@@ -152,7 +152,7 @@ http_test!(async fn the_report_matches_an_independent_count(app) {
     for (_, unit, deadline, _) in &plan {
         let t = congso_app::directives::add_task(&app.app, &system, d.id, congso_app::directives::NewTask {
             lead_unit: (*unit).into(), coordinating_units: vec![], content: "Nhiệm vụ".into(),
-            deadline: congso_app::directives::Deadline::On(*deadline),
+            deadline: congso_app::directives::Deadline::On(*deadline), priority: None, recurrence: None,
         }).await.expect("task");
         ids.push(t.id);
     }
@@ -390,4 +390,25 @@ http_test!(async fn closing_a_unit_moves_its_open_tasks_to_the_successor(app) {
     assert_eq!(units, [("Đang làm".to_owned(), "000.00.82.H57".to_owned()), ("Đã xong".to_owned(), "000.00.81.H57".to_owned())],
         "the open task moves, the completed one stays with the unit that did it");
     assert_eq!(d["tasks"][0]["deadline"], "2026-03-30", "deadline kept");
+});
+
+http_test!(async fn a_monthly_report_is_given_again_when_completed(app) {
+    app.clock.set(datetime!(2026-01-05 09:00 +7));
+    let office = app.token("vanphong").await;
+    let spec = app.token("chuyenvien").await;
+    let id = directive(&app, &office).await;
+    let (s, e) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({"lead_unit": JUSTICE, "content": "Báo cáo", "deadline": "2026-01-31", "recurrence": "weekly"})).await;
+    assert_eq!((s, e["error"].clone()), (StatusCode::BAD_REQUEST, json!("invalid_input")));
+    let (_, t) = post(&app, &office, &format!("/api/v1/directives/{id}/tasks"), json!({
+        "lead_unit": JUSTICE, "content": "Báo cáo tình hình thi hành pháp luật hằng tháng", "deadline": "2026-01-31", "recurrence": "monthly", "priority": "high"
+    })).await;
+    assert_eq!((t["priority"].clone(), t["recurrence"].clone()), (json!("high"), json!("monthly")));
+    app.clock.set(datetime!(2026-01-30 09:00 +7));
+    let (_, done) = post(&app, &spec, &format!("/api/v1/tasks/{}/actions", t["id"].as_str().expect("id")), json!({"action": "complete", "text": "Đã gửi báo cáo tháng 1"})).await;
+    assert_eq!(done["status"], "completed_on_time");
+    let d = app.api(Method::GET, &format!("/api/v1/directives/{id}"), Some(&office), None).await.json();
+    let deadlines: Vec<&str> = d["tasks"].as_array().expect("tasks").iter().filter_map(|t| t["deadline"].as_str()).collect();
+    assert_eq!(deadlines, ["2026-01-31", "2026-02-28"], "the February report is given, due on the month's last day");
+    assert_eq!(d["tasks"][1]["state"], "assigned");
+    assert_eq!(congso_app::directives::next_deadline(date!(2026 - 11 - 30), "quarterly"), Some(date!(2027 - 02 - 28)));
 });
