@@ -458,6 +458,63 @@ pub async fn act(
     task_id: Uuid,
     input: TaskAction,
 ) -> AppResult<TaskView> {
+    act_with_files(app, actor, task_id, input, vec![]).await
+}
+
+/// [`act`] with files (evidence) for `report_progress` and `complete`: checked and stored before
+/// the transaction, recorded with the action; files of a refused action are not kept.
+pub async fn act_with_files(
+    app: &App,
+    actor: &Actor,
+    task_id: Uuid,
+    input: TaskAction,
+    uploads: Vec<crate::portal::Upload>,
+) -> AppResult<TaskView> {
+    if !uploads.is_empty() && !matches!(input.action.as_str(), "report_progress" | "complete") {
+        return Err(AppError::new(ErrorCode::InvalidInput).with_detail("files"));
+    }
+    let mut stored = vec![];
+    for u in &uploads {
+        match app.files.put(&app.file_policy, u.bytes.clone()).await {
+            Ok(f) => stored.push(f),
+            Err(e) => {
+                return Err(match e {
+                    congso_files::FileError::TooLarge { .. } => {
+                        AppError::new(ErrorCode::FileTooLarge).with_detail(e.message_vi())
+                    }
+                    congso_files::FileError::Store(m) => AppError::internal(anyhow::anyhow!(m)),
+                    other => {
+                        AppError::new(ErrorCode::FileTypeNotAllowed).with_detail(other.message_vi())
+                    }
+                });
+            }
+        }
+    }
+    let r = act_inner(app, actor, task_id, input, &uploads, &stored).await;
+    if r.is_err() {
+        for f in &stored {
+            let used = match app.db.begin_read().await {
+                Ok(mut tx) => congso_db::repo::portal::key_uses(&mut tx, &f.key)
+                    .await
+                    .unwrap_or(1),
+                Err(_) => 1,
+            };
+            if used == 0 {
+                let _ = app.files.delete(&f.key).await;
+            }
+        }
+    }
+    r
+}
+
+async fn act_inner(
+    app: &App,
+    actor: &Actor,
+    task_id: Uuid,
+    input: TaskAction,
+    uploads: &[crate::portal::Upload],
+    stored: &[congso_files::StoredFile],
+) -> AppResult<TaskView> {
     let now = app.now();
     let today = local_date(now.get());
     let mut tx = app.db.begin_write().await?;
@@ -656,6 +713,27 @@ pub async fn act(
     };
     row.updated_at = now;
     repo::update_task(&mut tx, &row).await?;
+    for (u, f) in uploads.iter().zip(stored) {
+        repo::insert_attachment(
+            &mut tx,
+            &repo::TaskAttachmentRow {
+                id: congso_domain::new_id(),
+                task_id: row.id,
+                action: t.action.to_owned(),
+                file_name: congso_files::safe_file_name(&u.file_name, f.kind),
+                content_type: f.kind.mime().to_owned(),
+                size_bytes: i64::try_from(f.size).unwrap_or(i64::MAX),
+                sha256: f.sha256.clone(),
+                storage_key: f.key.clone(),
+                uploaded_by: actor.user_id,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    if !stored.is_empty() {
+        payload["files"] = json!(stored.len());
+    }
     payload["to"] = json!(row.state);
     audit::record(
         &mut tx,
@@ -1453,4 +1531,37 @@ pub async fn import(app: &App, actor: &Actor, text: &str) -> AppResult<(usize, u
     }
     tx.commit().await?;
     Ok((list.len(), tasks))
+}
+
+/// The files of a task, for those who may see it.
+pub async fn attachments(
+    app: &App,
+    actor: &Actor,
+    task_id: Uuid,
+) -> AppResult<Vec<repo::TaskAttachmentRow>> {
+    task_detail(app, actor, task_id).await?;
+    let mut tx = app.db.begin_read().await?;
+    let rows = repo::attachments_of(&mut tx, task_id).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// One file of a task with its bytes.
+pub async fn attachment(
+    app: &App,
+    actor: &Actor,
+    task_id: Uuid,
+    id: Uuid,
+) -> AppResult<(repo::TaskAttachmentRow, bytes::Bytes)> {
+    let row = attachments(app, actor, task_id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    let bytes = app
+        .files
+        .get(&row.storage_key)
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e.to_string())))?;
+    Ok((row, bytes))
 }

@@ -251,7 +251,13 @@ pub fn router(state: AppState) -> Router {
         .route("/chi-dao/nhiem-vu/{id}", get(pages::directives::task))
         .route(
             "/chi-dao/nhiem-vu/{id}/thao-tac",
-            post(pages::directives::task_act),
+            post(pages::directives::task_act).layer(axum::extract::DefaultBodyLimit::max(
+                state.web.max_upload_bytes,
+            )),
+        )
+        .route(
+            "/chi-dao/nhiem-vu/{id}/tep/{file}",
+            get(pages::directives::task_file),
         )
         .route(
             "/chi-dao/giao-viec",

@@ -39,3 +39,18 @@ CREATE INDEX tasks_directive ON tasks(directive_id);
 CREATE INDEX tasks_lead ON tasks(lead_unit_id, deadline);
 CREATE INDEX tasks_deadline ON tasks(deadline);
 CREATE INDEX tasks_created ON tasks(created_at);
+
+-- Files attached to progress reports and completion (evidence).
+CREATE TABLE task_attachments (
+    id           UUID PRIMARY KEY NOT NULL,
+    task_id      UUID NOT NULL REFERENCES tasks(id),
+    action       TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes   BIGINT NOT NULL,
+    sha256       TEXT NOT NULL,
+    storage_key  TEXT NOT NULL,
+    uploaded_by  UUID REFERENCES users(id),
+    created_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX task_attachments_task ON task_attachments(task_id, created_at);

@@ -309,3 +309,53 @@ pub async fn open_of_unit(tx: &mut Tx, unit: Uuid) -> DbResult<Vec<TaskRow>> {
     .await
     })
 }
+
+/// A file attached to a task's progress report or completion.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TaskAttachmentRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    /// The action it came with (`report_progress`, `complete`).
+    pub action: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: Ts,
+}
+
+pub async fn insert_attachment(tx: &mut Tx, a: &TaskAttachmentRow) -> DbResult<()> {
+    tx_run!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO task_attachments (id, task_id, action, file_name, content_type, size_bytes, sha256, \
+         storage_key, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    )
+    .bind(a.id)
+    .bind(a.task_id)
+    .bind(&a.action)
+    .bind(&a.file_name)
+    .bind(&a.content_type)
+    .bind(a.size_bytes)
+    .bind(&a.sha256)
+    .bind(&a.storage_key)
+    .bind(a.uploaded_by)
+    .bind(a.created_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })
+}
+
+pub async fn attachments_of(tx: &mut Tx, task_id: Uuid) -> DbResult<Vec<TaskAttachmentRow>> {
+    tx_run!(tx, |c| {
+        sqlx::query_as::<_, TaskAttachmentRow>(
+        "SELECT id, task_id, action, file_name, content_type, size_bytes, sha256, storage_key, uploaded_by, \
+         created_at FROM task_attachments WHERE task_id = $1 ORDER BY created_at, id"
+    )
+    .bind(task_id)
+    .fetch_all(c)
+    .await
+    })
+}

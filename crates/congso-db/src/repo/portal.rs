@@ -203,12 +203,17 @@ pub async fn attachments_of(tx: &mut Tx, dossier_id: Uuid) -> DbResult<Vec<Attac
     })
 }
 
-/// How many attachment rows point at a stored file (before deleting the bytes).
+/// How many rows point at a stored file — dossier and task attachments, and drafts of online
+/// submissions — before deleting the bytes (files are content-addressed and shared).
 pub async fn key_uses(tx: &mut Tx, storage_key: &str) -> DbResult<i64> {
+    let in_draft = format!("%{storage_key}%");
     tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM attachments WHERE storage_key = $1"
+        "SELECT (SELECT COUNT(*) FROM attachments WHERE storage_key = $1) \
+              + (SELECT COUNT(*) FROM task_attachments WHERE storage_key = $1) \
+              + (SELECT COUNT(*) FROM drafts WHERE data LIKE $2)"
     )
     .bind(storage_key)
+    .bind(&in_draft)
     .fetch_one(c)
     .await)
 }

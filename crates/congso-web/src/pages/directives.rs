@@ -272,6 +272,8 @@ pub struct TaskPage {
     pub events: Vec<(String, String, String, String, String)>,
     pub actions: Vec<TaskActionForm>,
     pub staff: Vec<(String, String)>,
+    /// id, file name, the action it came with
+    pub files: Vec<(String, String, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -302,6 +304,18 @@ async fn task_page(
     let actor = ctx.user()?;
     let (task, events) = directives::task_detail(&st.app, actor, id).await?;
     let actions = action_forms(&directives::permitted(&st.app, actor, id).await?);
+    let files = directives::attachments(&st.app, actor, id)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let label = TASK
+                .transitions
+                .iter()
+                .find(|t| t.action == f.action)
+                .map_or(f.action.clone(), |t| t.label_vi.to_owned());
+            (f.id.to_string(), f.file_name, label)
+        })
+        .collect();
     let staff = if actions.iter().any(|a| a.needs_assignee) {
         congso_app::dossiers::assignable(&st.app, &task.lead_unit.code).await?
     } else {
@@ -347,6 +361,7 @@ async fn task_page(
             .collect(),
         actions,
         staff,
+        files,
         notice,
         error,
         task,
@@ -356,6 +371,8 @@ async fn task_page(
 /// A task action form on the task page.
 pub struct TaskActionForm {
     pub action: &'static str,
+    /// Progress reports and completion may carry files.
+    pub takes_files: bool,
     pub label: &'static str,
     pub needs_assignee: bool,
     pub needs_text: bool,
@@ -370,6 +387,7 @@ fn action_forms(actions: &[&'static str]) -> Vec<TaskActionForm> {
         .filter_map(|a| TASK.transitions.iter().find(|t| t.action == *a))
         .map(|t| TaskActionForm {
             action: t.action,
+            takes_files: matches!(t.action, "report_progress" | "complete"),
             label: t.label_vi,
             needs_assignee: t.needs.contains(&"assignee"),
             needs_text: t.needs.contains(&"text"),
@@ -380,62 +398,63 @@ fn action_forms(actions: &[&'static str]) -> Vec<TaskActionForm> {
         .collect()
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct TaskActForm {
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub assignee: String,
-    #[serde(default)]
-    pub text: String,
-    #[serde(default)]
-    pub percent: String,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub new_deadline: String,
-}
-
-/// `POST /chi-dao/nhiem-vu/{id}/thao-tac`: a task action from its page.
+/// `POST /chi-dao/nhiem-vu/{id}/thao-tac` (multipart: progress reports and completion may carry
+/// files as evidence): a task action from its page.
 pub async fn task_act(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::Form(f): axum::Form<TaskActForm>,
+    mp: axum::extract::Multipart,
 ) -> WebResult<Response> {
     let actor = ctx.user()?;
     let task = Uuid::parse_str(id.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))?;
-    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let new_deadline = match some(&f.new_deadline) {
-        Some(d) => Some(crate::api::parse_date(&d)?),
-        None => None,
+    let parts = crate::api::portal::read_parts(mp).await?;
+    let some = |k: &str| {
+        parts
+            .fields
+            .get(k)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
     };
-    let percent = match some(&f.percent) {
-        Some(p) => Some(p.parse::<i64>().map_err(|_| {
-            WebError(AppError::new(ErrorCode::InvalidInput).with_detail("percent"))
-        })?),
-        None => None,
+    let action = some("action").unwrap_or_default();
+    let parsed: Result<(Option<time::Date>, Option<i64>), WebError> = (|| {
+        let new_deadline = match some("new_deadline") {
+            Some(d) => Some(crate::api::parse_date(&d)?),
+            None => None,
+        };
+        let percent = match some("percent") {
+            Some(p) => Some(p.parse::<i64>().map_err(|_| {
+                WebError(AppError::new(ErrorCode::InvalidInput).with_detail("percent"))
+            })?),
+            None => None,
+        };
+        Ok((new_deadline, percent))
+    })();
+    let r = match parsed {
+        Ok((new_deadline, percent)) => {
+            directives::act_with_files(
+                &st.app,
+                actor,
+                task,
+                directives::TaskAction {
+                    action: action.clone(),
+                    assignee: some("assignee"),
+                    text: some("text"),
+                    percent,
+                    reason: some("reason"),
+                    new_deadline,
+                },
+                parts.files,
+            )
+            .await
+        }
+        Err(e) => Err(e.0),
     };
-    let r = directives::act(
-        &st.app,
-        actor,
-        task,
-        directives::TaskAction {
-            action: f.action.clone(),
-            assignee: some(&f.assignee),
-            text: some(&f.text),
-            percent,
-            reason: some(&f.reason),
-            new_deadline,
-        },
-    )
-    .await;
     match r {
-        Ok(_) => Ok(axum::response::Redirect::to(&format!(
-            "/chi-dao/nhiem-vu/{task}?ok={}",
-            f.action
-        ))
-        .into_response()),
+        Ok(_) => Ok(
+            axum::response::Redirect::to(&format!("/chi-dao/nhiem-vu/{task}?ok={action}"))
+                .into_response(),
+        ),
         Err(e) if !matches!(e.code, ErrorCode::Internal | ErrorCode::NotFound) => {
             let status = axum::http::StatusCode::from_u16(e.code.http_status())
                 .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
@@ -448,6 +467,41 @@ pub async fn task_act(
         }
         Err(e) => Err(WebError(e)),
     }
+}
+
+/// `GET /chi-dao/nhiem-vu/{id}/tep/{file}`: a file of a task.
+pub async fn task_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let actor = ctx.user()?;
+    let parse =
+        |s: &str| Uuid::parse_str(s.trim()).map_err(|_| WebError::from(ErrorCode::NotFound));
+    let (row, bytes) = directives::attachment(&st.app, actor, parse(&id)?, parse(&file)?).await?;
+    let ascii: String = row
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The form to give a directive with up to three tasks (`/chi-dao/giao-viec`).

@@ -351,18 +351,32 @@ http_test!(async fn the_office_gives_tasks_and_units_act_on_their_pages(app) {
     head.login("lanhdao.so", crate::helpers::PW).await;
     let page = head.get(&format!("/chi-dao/nhiem-vu/{id}")).await;
     assert!(page.body.contains("id=\"form-assign\"") && !page.body.contains("id=\"form-confirm\""), "{}", page.body);
-    let r = head.post_form(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "assign"), ("assignee", "chuyenvien")]).await;
+    let r = head.post_multipart(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "assign"), ("assignee", "chuyenvien")], &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mut spec = app.browser();
     spec.login("chuyenvien", crate::helpers::PW).await;
     let page = spec.get(&format!("/chi-dao/nhiem-vu/{id}")).await;
-    let r = spec.post_form(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "150")]).await;
+    let r = spec.post_multipart(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "150")], &[]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("alert-error"));
-    let r = spec.post_form(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "50")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A disguised file is refused with the report, and nothing is kept.
+    let r = spec.post_multipart(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "50")],
+        &[("files", "bao-cao.pdf", b"<html>not a pdf</html>")]).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let evidence = crate::helpers::tiny_pdf("bao-cao-tien-do");
+    let r = spec.post_multipart(&format!("/chi-dao/nhiem-vu/{id}/thao-tac"), &[("csrf_token", &page.csrf()), ("action", "report_progress"), ("text", "Đã xong 50%"), ("percent", "50")],
+        &[("files", "báo cáo tiến độ.pdf", &evidence)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let after = spec.get(r.location().expect("back")).await;
     assert!(after.body.contains("50%") && after.body.contains("Đã xong 50%") && after.body.contains("✓ Báo cáo tiến độ"), "{}", after.body);
+    assert!(after.body.contains("báo cáo tiến độ.pdf"), "the evidence is listed");
+    let link = after.body.split(&format!("/chi-dao/nhiem-vu/{id}/tep/")).nth(1).and_then(|x| x.split('"').next()).expect("a file link").to_owned();
+    let (status, bytes) = spec.get_bytes(&format!("/chi-dao/nhiem-vu/{id}/tep/{link}")).await;
+    assert_eq!((status, bytes), (StatusCode::OK, evidence));
+    let mut citizen = app.browser();
+    citizen.login("congdan", crate::helpers::PW).await;
+    let (status, _) = citizen.get_bytes(&format!("/chi-dao/nhiem-vu/{id}/tep/{link}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not for outsiders");
 });
 
 http_test!(async fn closing_a_unit_moves_its_open_tasks_to_the_successor(app) {
