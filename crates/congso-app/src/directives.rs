@@ -152,17 +152,6 @@ async fn unit_ref(tx: &mut congso_db::Tx, id: Uuid) -> AppResult<UnitRef> {
     })
 }
 
-/// The roles the actor holds on `unit` (directly or through a unit above it).
-async fn roles_on(tx: &mut congso_db::Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
-    let chain = units::ancestors(tx, unit).await?;
-    Ok(actor
-        .grants
-        .iter()
-        .filter(|g| g.unit_id.is_some_and(|u| chain.contains(&u)))
-        .map(|g| g.role)
-        .collect())
-}
-
 async fn task_view(tx: &mut congso_db::Tx, t: &TaskRow, today: Date) -> AppResult<TaskView> {
     let coordinating: Vec<Uuid> = serde_json::from_str(&t.coordinating).unwrap_or_default();
     let mut co = vec![];
@@ -473,36 +462,10 @@ pub async fn act_with_files(
     if !uploads.is_empty() && !matches!(input.action.as_str(), "report_progress" | "complete") {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail("files"));
     }
-    let mut stored = vec![];
-    for u in &uploads {
-        match app.files.put(&app.file_policy, u.bytes.clone()).await {
-            Ok(f) => stored.push(f),
-            Err(e) => {
-                return Err(match e {
-                    congso_files::FileError::TooLarge { .. } => {
-                        AppError::new(ErrorCode::FileTooLarge).with_detail(e.message_vi())
-                    }
-                    congso_files::FileError::Store(m) => AppError::internal(anyhow::anyhow!(m)),
-                    other => {
-                        AppError::new(ErrorCode::FileTypeNotAllowed).with_detail(other.message_vi())
-                    }
-                });
-            }
-        }
-    }
+    let stored = crate::portal::store_all(app, &uploads).await?;
     let r = act_inner(app, actor, task_id, input, &uploads, &stored).await;
     if r.is_err() {
-        for f in &stored {
-            let used = match app.db.begin_read().await {
-                Ok(mut tx) => congso_db::repo::portal::key_uses(&mut tx, &f.key)
-                    .await
-                    .unwrap_or(1),
-                Err(_) => 1,
-            };
-            if used == 0 {
-                let _ = app.files.delete(&f.key).await;
-            }
-        }
+        crate::portal::forget(app, &stored).await;
     }
     r
 }
@@ -555,7 +518,7 @@ async fn act_inner(
         acted_unit = units_to_check.first().copied();
     } else {
         for u in &units_to_check {
-            if roles_on(&mut tx, actor, *u)
+            if crate::dossiers::roles_on(&mut tx, actor, *u)
                 .await?
                 .iter()
                 .any(|r| t.roles.contains(r))
@@ -1180,7 +1143,7 @@ pub async fn task_detail(
             serde_json::from_str(&row.coordinating).unwrap_or_default();
         units_of_task.push(row.lead_unit_id);
         for u in units_of_task {
-            if roles_on(&mut tx, actor, u)
+            if crate::dossiers::roles_on(&mut tx, actor, u)
                 .await?
                 .iter()
                 .any(|r| r.is_staff())
@@ -1333,8 +1296,8 @@ pub async fn permitted(app: &App, actor: &Actor, id: Uuid) -> AppResult<Vec<&'st
     let d = repo::directive(&mut tx, row.directive_id)
         .await?
         .ok_or(AppError::not_found())?;
-    let on_lead = roles_on(&mut tx, actor, row.lead_unit_id).await?;
-    let on_directing = roles_on(&mut tx, actor, d.unit_id).await?;
+    let on_lead = crate::dossiers::roles_on(&mut tx, actor, row.lead_unit_id).await?;
+    let on_directing = crate::dossiers::roles_on(&mut tx, actor, d.unit_id).await?;
     let directing_leader = d.leader_id.is_some() && d.leader_id == actor.user_id;
     let mut out = vec![];
     for t in TASK.actions_from(&row.state) {

@@ -617,7 +617,7 @@ async fn notify(
 }
 
 /// The roles the actor holds on `unit` (directly or through a unit above it).
-async fn roles_on(tx: &mut Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
+pub(crate) async fn roles_on(tx: &mut Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
     let chain = units::ancestors(tx, unit).await?;
     Ok(actor
         .grants

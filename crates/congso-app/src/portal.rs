@@ -45,7 +45,7 @@ fn file_error(e: FileError) -> AppError {
 }
 
 /// Checks and stores files; on the first refusal, removes what this call stored.
-async fn store_all(app: &App, uploads: &[Upload]) -> AppResult<Vec<StoredFile>> {
+pub(crate) async fn store_all(app: &App, uploads: &[Upload]) -> AppResult<Vec<StoredFile>> {
     let mut stored: Vec<StoredFile> = vec![];
     for u in uploads {
         match app.files.put(&app.file_policy, u.bytes.clone()).await {
@@ -60,7 +60,7 @@ async fn store_all(app: &App, uploads: &[Upload]) -> AppResult<Vec<StoredFile>> 
 }
 
 /// Deletes stored files that no attachment row points at (after a failed transaction).
-async fn forget(app: &App, stored: &[StoredFile]) {
+pub(crate) async fn forget(app: &App, stored: &[StoredFile]) {
     for f in stored {
         let used = match app.db.begin_read().await {
             Ok(mut tx) => portal::key_uses(&mut tx, &f.key).await.unwrap_or(1),

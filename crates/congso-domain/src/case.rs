@@ -68,6 +68,30 @@ pub struct Transition {
     pub label_en: &'static str,
 }
 
+/// A transition, for the tables of the case kinds.
+#[allow(clippy::too_many_arguments)]
+pub const fn tr(
+    action: &'static str,
+    from: &'static [&'static str],
+    to: Target,
+    roles: &'static [Role],
+    side: Side,
+    needs: &'static [&'static str],
+    label_vi: &'static str,
+    label_en: &'static str,
+) -> Transition {
+    Transition {
+        action,
+        from,
+        to,
+        roles,
+        side,
+        needs,
+        label_vi,
+        label_en,
+    }
+}
+
 /// A kind of case: its states and transitions.
 #[derive(Debug)]
 pub struct CaseKind {

@@ -8,8 +8,8 @@
 use serde::Serialize;
 use time::{Date, Month};
 
-use crate::Role::{self, Leader, OfficeStaff, Specialist, UnitHead};
-use crate::case::{CaseKind, ClockEffect, Side, State, Target, Transition};
+use crate::Role::{Leader, OfficeStaff, Specialist, UnitHead};
+use crate::case::{CaseKind, ClockEffect, Side, State, Target, Transition, tr};
 
 const fn st(code: &'static str, vi: &'static str, en: &'static str, terminal: bool) -> State {
     State {
@@ -49,29 +49,6 @@ const STATES: &[State] = &[
     st("confirmed", "Đã hoàn thành", "Completed", true),
     st("cancelled", "Đã hủy", "Cancelled", true),
 ];
-
-#[allow(clippy::too_many_arguments)]
-const fn tr(
-    action: &'static str,
-    from: &'static [&'static str],
-    to: Target,
-    roles: &'static [Role],
-    side: Side,
-    needs: &'static [&'static str],
-    label_vi: &'static str,
-    label_en: &'static str,
-) -> Transition {
-    Transition {
-        action,
-        from,
-        to,
-        roles,
-        side,
-        needs,
-        label_vi,
-        label_en,
-    }
-}
 
 const OPEN: &[&str] = &["assigned", "in_progress", "extension_requested"];
 

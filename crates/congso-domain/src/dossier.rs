@@ -3,7 +3,7 @@
 //! (reference/domain-rules.md §1.2–§1.8).
 
 use crate::Role;
-use crate::case::{CaseKind, ClockEffect, Side, State, Target, Transition};
+use crate::case::{CaseKind, ClockEffect, Side, State, Target, Transition, tr};
 
 use ClockEffect::*;
 use Role::*;
@@ -139,29 +139,6 @@ const OPEN_BEFORE_RESULT: &[&str] = &[
     "awaiting_supplement",
     "awaiting_payment",
 ];
-
-#[allow(clippy::too_many_arguments)]
-const fn tr(
-    action: &'static str,
-    from: &'static [&'static str],
-    to: Target,
-    roles: &'static [Role],
-    side: Side,
-    needs: &'static [&'static str],
-    label_vi: &'static str,
-    label_en: &'static str,
-) -> Transition {
-    Transition {
-        action,
-        from,
-        to,
-        roles,
-        side,
-        needs,
-        label_vi,
-        label_en,
-    }
-}
 
 /// Transitions (the action names are the API contract).
 pub const TRANSITIONS: &[Transition] = &[

@@ -389,8 +389,17 @@ pub async fn file_response(
 ) -> WebResult<Response> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))?;
     let (row, bytes) = portal::attachment(&st.app, actor, code, id).await?;
-    let ascii: String = row
-        .file_name
+    Ok(attachment_response(
+        &row.file_name,
+        &row.content_type,
+        bytes,
+    ))
+}
+
+/// A stored file as a download: `attachment` with an ASCII fallback name and the UTF-8 name,
+/// `nosniff`, never cached by shared caches.
+pub fn attachment_response(file_name: &str, content_type: &str, bytes: Bytes) -> Response {
+    let ascii: String = file_name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_".contains(c) {
@@ -400,8 +409,7 @@ pub async fn file_response(
             }
         })
         .collect();
-    let encoded: String = row
-        .file_name
+    let encoded: String = file_name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
@@ -411,9 +419,9 @@ pub async fn file_response(
             }
         })
         .collect();
-    Ok((
+    (
         [
-            (header::CONTENT_TYPE, row.content_type.clone()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
@@ -423,5 +431,5 @@ pub async fn file_response(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

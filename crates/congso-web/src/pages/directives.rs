@@ -479,29 +479,11 @@ pub async fn task_file(
     let parse =
         |s: &str| Uuid::parse_str(s.trim()).map_err(|_| WebError::from(ErrorCode::NotFound));
     let (row, bytes) = directives::attachment(&st.app, actor, parse(&id)?, parse(&file)?).await?;
-    let ascii: String = row
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, row.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
+    Ok(crate::api::portal::attachment_response(
+        &row.file_name,
+        &row.content_type,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// The form to give a directive with up to three tasks (`/chi-dao/giao-viec`).
