@@ -17,6 +17,8 @@ use time::{Date, PrimitiveDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, Subject};
+pub use crate::dossiers::UnitRef;
+use crate::dossiers::unit_ref;
 use crate::{Actor, App, AppError, AppResult};
 
 /// The deadline of a task given without one, in working days [U] (local regulations set it).
@@ -101,12 +103,6 @@ pub struct TaskAction {
     pub new_deadline: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnitRef {
-    pub code: String,
-    pub name: String,
-}
-
 /// A task as shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskView {
@@ -142,14 +138,6 @@ pub struct DirectiveView {
     pub leader: Option<String>,
     pub content: String,
     pub tasks: Vec<TaskView>,
-}
-
-async fn unit_ref(tx: &mut congso_db::Tx, id: Uuid) -> AppResult<UnitRef> {
-    let u = units::by_id(tx, id).await?.ok_or(AppError::not_found())?;
-    Ok(UnitRef {
-        code: u.code,
-        name: u.name,
-    })
 }
 
 async fn task_view(tx: &mut congso_db::Tx, t: &TaskRow, today: Date) -> AppResult<TaskView> {
@@ -1183,7 +1171,6 @@ pub async fn task_detail(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedTask {
     pub lead_unit: Uuid,
-    pub given_on: Date,
     pub deadline: Date,
     pub completed_on: Option<Date>,
     pub cancelled: bool,
@@ -1275,7 +1262,6 @@ pub async fn generate_year(
             repo::insert_task(&mut tx, &t).await?;
             plan.push(PlannedTask {
                 lead_unit: lead,
-                given_on: given,
                 deadline,
                 completed_on,
                 cancelled,

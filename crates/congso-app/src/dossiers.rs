@@ -1091,7 +1091,7 @@ fn paused_days(clock: &SlaClock, cal: &WorkingCalendar, now: PrimitiveDateTime) 
         .sum()
 }
 
-async fn unit_ref(tx: &mut Tx, id: Uuid) -> AppResult<UnitRef> {
+pub(crate) async fn unit_ref(tx: &mut Tx, id: Uuid) -> AppResult<UnitRef> {
     let u = units::by_id(tx, id).await?.ok_or(AppError::not_found())?;
     Ok(UnitRef {
         code: u.code,
@@ -1146,12 +1146,7 @@ async fn view(
         code: row.code.clone(),
         status: StatusView {
             code: state.portal_code,
-            name: state
-                .label_vi
-                .split(" (")
-                .next()
-                .unwrap_or(state.label_vi)
-                .to_owned(),
+            name: state.name_vi().to_owned(),
             state: row.status.clone(),
         },
         procedure_code: row.procedure_code.clone(),

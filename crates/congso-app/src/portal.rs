@@ -386,15 +386,6 @@ pub async fn rate(
     Ok(r)
 }
 
-/// The rating of a dossier, if given (for the citizen or its officers).
-pub async fn rating(app: &App, actor: &Actor, code: &str) -> AppResult<Option<RatingRow>> {
-    let d = dossiers::get(app, actor, code).await?;
-    let mut tx = app.db.begin_read().await?;
-    let r = portal::rating_of(&mut tx, d.row.id).await?;
-    tx.commit().await?;
-    Ok(r)
-}
-
 /// The citizen's own dossiers, newest first.
 pub async fn my_dossiers(app: &App, actor: &Actor) -> AppResult<Vec<DossierRow>> {
     let user_id = actor
@@ -436,16 +427,6 @@ pub async fn notifications(app: &App, actor: &Actor) -> AppResult<(Vec<Notificat
     let unread = portal::mark_notifications_read(&mut tx, user_id, now).await?;
     tx.commit().await?;
     Ok((list, i64::try_from(unread).unwrap_or(i64::MAX)))
-}
-
-pub async fn unread_notifications(app: &App, actor: &Actor) -> AppResult<i64> {
-    let Some(user_id) = actor.user_id else {
-        return Ok(0);
-    };
-    let mut tx = app.db.begin_read().await?;
-    let n = portal::unread_count(&mut tx, user_id).await?;
-    tx.commit().await?;
-    Ok(n)
 }
 
 /// Saves the citizen's draft of an online submission (answers so far, as JSON).

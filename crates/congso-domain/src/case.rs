@@ -33,6 +33,14 @@ pub struct State {
     pub clock: ClockEffect,
 }
 
+impl State {
+    /// The short Vietnamese name (the label without its parenthesised explanation), as the
+    /// national portal shows it.
+    pub fn name_vi(&self) -> &'static str {
+        self.label_vi.split(" (").next().unwrap_or(self.label_vi)
+    }
+}
+
 /// Whose unit an action is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {

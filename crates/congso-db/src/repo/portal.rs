@@ -389,12 +389,3 @@ pub async fn unread_count(tx: &mut Tx, user_id: Uuid) -> DbResult<i64> {
     .fetch_one(c)
     .await)
 }
-
-/// A citizen's own dossiers, newest first.
-pub async fn dossiers_of_citizen(
-    tx: &mut Tx,
-    user_id: Uuid,
-    limit: i64,
-) -> DbResult<Vec<crate::repo::dossiers::DossierRow>> {
-    crate::repo::dossiers::of_citizen(tx, user_id, limit).await
-}

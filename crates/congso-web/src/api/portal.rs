@@ -150,10 +150,7 @@ pub fn line_dto(r: &DossierRow) -> PortalLineDto {
         procedure_name: r.procedure_name.clone(),
         status: StatusDto {
             code: state.map_or(0, |s| s.portal_code),
-            name: state
-                .map(|s| s.label_vi.split(" (").next().unwrap_or(s.label_vi))
-                .unwrap_or_default()
-                .to_owned(),
+            name: state.map(|s| s.name_vi()).unwrap_or_default().to_owned(),
             state: r.status.clone(),
         },
         submitted_at: r.submitted_at.map(iso_vn),

@@ -26,7 +26,7 @@ use crate::error::{WebError, WebResult};
 use crate::i18n::{Messages, messages};
 use crate::state::AppState;
 
-fn when(t: Option<Ts>) -> String {
+pub(crate) fn when(t: Option<Ts>) -> String {
     t.map(|t| format_datetime_vi(t.get()))
         .unwrap_or_else(|| "—".into())
 }

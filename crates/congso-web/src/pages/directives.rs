@@ -456,12 +456,8 @@ pub async fn task_act(
                 .into_response(),
         ),
         Err(e) if !matches!(e.code, ErrorCode::Internal | ErrorCode::NotFound) => {
-            let status = axum::http::StatusCode::from_u16(e.code.http_status())
-                .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
-            let mut msg = e.code.message(ctx.lang).to_owned();
-            if let Some(d) = &e.detail {
-                msg.push_str(&format!(" ({d})"));
-            }
+            let status = super::error_status(&e);
+            let msg = super::error_text(ctx.lang, &e);
             let page = task_page(&st, &ctx, task, None, Some(msg)).await?;
             Ok((status, page).into_response())
         }
@@ -582,12 +578,8 @@ pub async fn new_submit(
     match result {
         Ok(_) => Ok(axum::response::Redirect::to("/chi-dao?ok=giao-viec").into_response()),
         Err(e) if !matches!(e.code, ErrorCode::Internal) => {
-            let status = axum::http::StatusCode::from_u16(e.code.http_status())
-                .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
-            let mut msg = e.code.message(ctx.lang).to_owned();
-            if let Some(d) = &e.detail {
-                msg.push_str(&format!(" ({d})"));
-            }
+            let status = super::error_status(&e);
+            let msg = super::error_text(ctx.lang, &e);
             Ok((
                 status,
                 NewPage {

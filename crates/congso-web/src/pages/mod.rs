@@ -74,6 +74,29 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
+/// An error's Vietnamese (or English) message with its detail, for the page that shows it again
+/// with the form.
+pub fn error_text(lang: Lang, e: &congso_app::AppError) -> String {
+    let mut m = e.code.message(lang).to_owned();
+    if let Some(d) = &e.detail
+        && e.code != ErrorCode::Internal
+    {
+        m.push_str(&format!(" ({d})"));
+    }
+    m
+}
+
+/// Whether a page shows the error itself (with its form) rather than the error page.
+pub fn error_shown(e: &congso_app::AppError) -> bool {
+    !matches!(e.code, ErrorCode::Internal | ErrorCode::Unauthenticated)
+}
+
+/// The HTTP status of an error shown on a page.
+pub fn error_status(e: &congso_app::AppError) -> axum::http::StatusCode {
+    axum::http::StatusCode::from_u16(e.code.http_status())
+        .unwrap_or(axum::http::StatusCode::BAD_REQUEST)
+}
+
 /// A safe local redirect target: a path on this site, never another origin.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let n = next?.trim();

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use congso_app::dossiers::{self, ActionInput};
 use congso_app::portal::{self, Upload};
 use congso_app::{AppError, accounts, auth};
-use congso_db::Ts;
 use congso_domain::ErrorCode;
 use congso_domain::time_vn::format_datetime_vi;
 use serde::Deserialize;
@@ -24,33 +23,9 @@ use crate::api::portal::{applicant_from, read_parts};
 use crate::cookies;
 use crate::ctx::Ctx;
 use crate::error::{WebError, WebResult};
-use crate::pages::Page;
-use crate::pages::desk::action_label;
+use crate::pages::desk::{action_label, when};
+use crate::pages::{Page, error_shown as shown, error_status as status_of, error_text};
 use crate::state::AppState;
-
-fn when(t: Option<Ts>) -> String {
-    t.map(|t| format_datetime_vi(t.get()))
-        .unwrap_or_else(|| "—".to_owned())
-}
-
-/// A user-facing error message (code message and detail) in the page's language.
-fn message(ctx: &Ctx, e: &AppError) -> String {
-    let mut m = e.code.message(ctx.lang).to_owned();
-    if let Some(d) = &e.detail
-        && e.code != ErrorCode::Internal
-    {
-        m.push_str(&format!(" ({d})"));
-    }
-    m
-}
-
-fn shown(e: &AppError) -> bool {
-    !matches!(e.code, ErrorCode::Internal | ErrorCode::Unauthenticated)
-}
-
-fn status_of(e: &AppError) -> StatusCode {
-    StatusCode::from_u16(e.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Registration
@@ -127,7 +102,7 @@ pub async fn register_submit(
             status_of(&e),
             RegisterPage {
                 page: Page::new(&ctx, "reg-title"),
-                error: Some(message(&ctx, &e)),
+                error: Some(error_text(ctx.lang, &e)),
                 f: RegisterForm {
                     password: String::new(),
                     ..f
@@ -175,7 +150,7 @@ pub async fn forgot_submit(
     let r = accounts::request_password_reset(&st.app, &f.who).await;
     let (status, error) = match r {
         Ok(()) => (StatusCode::OK, None),
-        Err(e) if shown(&e) => (status_of(&e), Some(message(&ctx, &e))),
+        Err(e) if shown(&e) => (status_of(&e), Some(error_text(ctx.lang, &e))),
         Err(e) => return Err(WebError(e)),
     };
     Ok((
@@ -220,7 +195,7 @@ pub async fn reset_submit(
                 page: Page::new(&ctx, "reset-title"),
                 token: f.token,
                 sent: false,
-                error: Some(message(&ctx, &e)),
+                error: Some(error_text(ctx.lang, &e)),
             },
         )
             .into_response()),
@@ -304,7 +279,7 @@ pub async fn profile_submit(
                 id_number,
                 f,
                 saved: false,
-                error: Some(message(&ctx, &e)),
+                error: Some(error_text(ctx.lang, &e)),
             },
         )
             .into_response()),
@@ -366,7 +341,6 @@ const APPLICANT_FIELDS: [(&str, &str, &str); 5] = [
     ("address", "dossier-address", "text"),
 ];
 
-#[allow(clippy::too_many_arguments)]
 async fn step_page(
     st: &AppState,
     ctx: &Ctx,
@@ -520,7 +494,7 @@ pub async fn submit_step_post(
                     });
                 }
                 Err(e) => {
-                    let m = message(&ctx, &e);
+                    let m = error_text(ctx.lang, &e);
                     return Ok((
                         status_of(&e),
                         step_page(&st, &ctx, &code, step, Some(m)).await?,
@@ -571,7 +545,7 @@ pub async fn submit_step_post(
         return match portal::submit_online(&st.app, &actor, &code, applicant, uploads).await {
             Ok(v) => Ok(Redirect::to(&format!("/ho-so-cua-toi/{}?moi=1", v.code)).into_response()),
             Err(e) if shown(&e) => {
-                let m = message(&ctx, &e);
+                let m = error_text(ctx.lang, &e);
                 step_page(&st, &ctx, &code, total + 1, Some(m)).await
             }
             Err(e) => Err(WebError(e)),
@@ -765,7 +739,7 @@ pub async fn my_supplement(
     match portal::supplement_online(&st.app, actor, &code, parts.files).await {
         Ok(_) => Ok(Redirect::to(&format!("/ho-so-cua-toi/{code}?ok=supplement")).into_response()),
         Err(e) if shown(&e) && e.code != ErrorCode::DossierNotFound => {
-            let m = message(&ctx, &e);
+            let m = error_text(ctx.lang, &e);
             Ok((
                 status_of(&e),
                 my_dossier_page(&st, &ctx, &code, None, Some(m)).await?,
@@ -794,7 +768,7 @@ pub async fn my_rate(
     match portal::rate(&st.app, actor, &code, &f.rating, Some(&f.comment)).await {
         Ok(_) => Ok(Redirect::to(&format!("/ho-so-cua-toi/{code}?ok=rated")).into_response()),
         Err(e) if shown(&e) && e.code != ErrorCode::DossierNotFound => {
-            let m = message(&ctx, &e);
+            let m = error_text(ctx.lang, &e);
             Ok((
                 status_of(&e),
                 my_dossier_page(&st, &ctx, &code, None, Some(m)).await?,
@@ -894,7 +868,7 @@ pub async fn officer_finish(
     {
         Ok(_) => Ok(Redirect::to(&format!("/can-bo/ho-so/{code}?ok=finish")).into_response()),
         Err(e) if shown(&e) && e.code != ErrorCode::DossierNotFound => {
-            let m = message(&ctx, &e);
+            let m = error_text(ctx.lang, &e);
             Ok((
                 status_of(&e),
                 super::desk::dossier_page(&st, &ctx, &code, None, Some(m)).await?,
