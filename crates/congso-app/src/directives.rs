@@ -140,14 +140,46 @@ pub struct DirectiveView {
     pub tasks: Vec<TaskView>,
 }
 
-async fn task_view(tx: &mut congso_db::Tx, t: &TaskRow, today: Date) -> AppResult<TaskView> {
+/// Unit and user names looked up once per use case (a list shows the same units many times).
+#[derive(Default)]
+struct Names {
+    units: std::collections::HashMap<Uuid, UnitRef>,
+    users: std::collections::HashMap<Uuid, Option<String>>,
+}
+
+impl Names {
+    async fn unit(&mut self, tx: &mut congso_db::Tx, id: Uuid) -> AppResult<UnitRef> {
+        if let Some(u) = self.units.get(&id) {
+            return Ok(u.clone());
+        }
+        let u = unit_ref(tx, id).await?;
+        self.units.insert(id, u.clone());
+        Ok(u)
+    }
+
+    async fn username(&mut self, tx: &mut congso_db::Tx, id: Uuid) -> AppResult<Option<String>> {
+        if let Some(u) = self.users.get(&id) {
+            return Ok(u.clone());
+        }
+        let u = users::by_id(tx, id).await?.map(|u| u.username);
+        self.users.insert(id, u.clone());
+        Ok(u)
+    }
+}
+
+async fn task_view(
+    tx: &mut congso_db::Tx,
+    names: &mut Names,
+    t: &TaskRow,
+    today: Date,
+) -> AppResult<TaskView> {
     let coordinating: Vec<Uuid> = serde_json::from_str(&t.coordinating).unwrap_or_default();
     let mut co = vec![];
     for u in coordinating {
-        co.push(unit_ref(tx, u).await?);
+        co.push(names.unit(tx, u).await?);
     }
     let assignee = match t.assignee_id {
-        Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
+        Some(id) => names.username(tx, id).await?,
         None => None,
     };
     let status = task_status(today, t.deadline, t.completed_on, t.cancelled);
@@ -157,7 +189,7 @@ async fn task_view(tx: &mut congso_db::Tx, t: &TaskRow, today: Date) -> AppResul
         content: t.content.clone(),
         priority: t.priority.clone(),
         recurrence: t.recurrence.clone(),
-        lead_unit: unit_ref(tx, t.lead_unit_id).await?,
+        lead_unit: names.unit(tx, t.lead_unit_id).await?,
         coordinating_units: co,
         state: t.state.clone(),
         status,
@@ -271,9 +303,10 @@ async fn directive_view(
     d: &DirectiveRow,
     today: Date,
 ) -> AppResult<DirectiveView> {
+    let mut names = Names::default();
     let mut tasks = vec![];
     for t in repo::tasks_of_directive(tx, d.id).await? {
-        tasks.push(task_view(tx, &t, today).await?);
+        tasks.push(task_view(tx, &mut names, &t, today).await?);
     }
     let leader = match d.leader_id {
         Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
@@ -318,7 +351,7 @@ pub async fn add_task(
     let cal = crate::calendar::working_calendar(app).await?;
     let mut tx = app.db.begin_write().await?;
     let row = add_task_in(&mut tx, &cal, actor, directive_id, new, now).await?;
-    let v = task_view(&mut tx, &row, local_date(now.get())).await?;
+    let v = task_view(&mut tx, &mut Names::default(), &row, local_date(now.get())).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -699,7 +732,7 @@ async fn act_inner(
         now,
     )
     .await?;
-    let v = task_view(&mut tx, &row, today).await?;
+    let v = task_view(&mut tx, &mut Names::default(), &row, today).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -771,11 +804,12 @@ pub async fn list_tasks(
     )
     .await?;
     let as_of = today.min(to);
+    let mut names = Names::default();
     let mut out = vec![];
     for r in rows {
         let s = task_status(as_of, r.deadline, r.completed_on, r.cancelled);
         if status.is_none_or(|want| want == s) {
-            let mut v = task_view(&mut tx, &r, as_of).await?;
+            let mut v = task_view(&mut tx, &mut names, &r, as_of).await?;
             v.status = s;
             out.push(v);
         }
@@ -1108,6 +1142,29 @@ pub async fn send_reminder(app: &App, job: &ReminderJob) -> AppResult<usize> {
     Ok(n)
 }
 
+/// The Office and leaders see every task; staff see the tasks of their lead or co-operating
+/// units.
+async fn may_see_task(tx: &mut congso_db::Tx, actor: &Actor, row: &TaskRow) -> AppResult<bool> {
+    if actor.is_system
+        || actor.may_somewhere(Permission::DirectiveManage)
+        || actor.may_somewhere(Permission::Direct)
+    {
+        return Ok(true);
+    }
+    let mut units_of_task: Vec<Uuid> = serde_json::from_str(&row.coordinating).unwrap_or_default();
+    units_of_task.push(row.lead_unit_id);
+    for u in units_of_task {
+        if crate::dossiers::roles_on(tx, actor, u)
+            .await?
+            .iter()
+            .any(|r| r.is_staff())
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// One event of a task's timeline: when, what, who, which unit, note.
 pub type TimelineLine = (Ts, String, Option<String>, Option<String>, Option<String>);
 
@@ -1122,29 +1179,10 @@ pub async fn task_detail(
     let row = repo::task(&mut tx, id)
         .await?
         .ok_or(AppError::new(ErrorCode::NotFound))?;
-    let city_wide = actor.is_system
-        || actor.may_somewhere(Permission::DirectiveManage)
-        || actor.may_somewhere(Permission::Direct);
-    let mut allowed = city_wide;
-    if !allowed {
-        let mut units_of_task: Vec<Uuid> =
-            serde_json::from_str(&row.coordinating).unwrap_or_default();
-        units_of_task.push(row.lead_unit_id);
-        for u in units_of_task {
-            if crate::dossiers::roles_on(&mut tx, actor, u)
-                .await?
-                .iter()
-                .any(|r| r.is_staff())
-            {
-                allowed = true;
-                break;
-            }
-        }
-    }
-    if !allowed {
+    if !may_see_task(&mut tx, actor, &row).await? {
         return Err(AppError::new(ErrorCode::NotFound));
     }
-    let view = task_view(&mut tx, &row, app.today()).await?;
+    let view = task_view(&mut tx, &mut Names::default(), &row, app.today()).await?;
     let events = congso_db::events::timeline(&mut tx, id)
         .await?
         .into_iter()
@@ -1488,8 +1526,13 @@ pub async fn attachments(
     actor: &Actor,
     task_id: Uuid,
 ) -> AppResult<Vec<repo::TaskAttachmentRow>> {
-    task_detail(app, actor, task_id).await?;
     let mut tx = app.db.begin_read().await?;
+    let task = repo::task(&mut tx, task_id)
+        .await?
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
+    if !may_see_task(&mut tx, actor, &task).await? {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
     let rows = repo::attachments_of(&mut tx, task_id).await?;
     tx.commit().await?;
     Ok(rows)

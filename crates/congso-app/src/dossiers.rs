@@ -1198,7 +1198,7 @@ async fn view(
 
 /// Whether the actor may see a dossier: staff of the receiving or processing unit (or above),
 /// or the applicant's own account.
-async fn may_see(tx: &mut Tx, actor: &Actor, row: &DossierRow) -> AppResult<bool> {
+pub(crate) async fn may_see(tx: &mut Tx, actor: &Actor, row: &DossierRow) -> AppResult<bool> {
     if actor.is_system || (actor.user_id.is_some() && actor.user_id == row.citizen_id) {
         return Ok(true);
     }

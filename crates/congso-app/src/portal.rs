@@ -304,11 +304,17 @@ pub async fn finish_with_result(
     }
 }
 
-/// The files of a dossier, for someone allowed to see it.
+/// The files of a dossier, for someone allowed to see it (officers of its units, its
+/// applicant; others get `dossier_not_found`).
 pub async fn attachments(app: &App, actor: &Actor, code: &str) -> AppResult<Vec<AttachmentRow>> {
-    let d = dossiers::get(app, actor, code).await?;
     let mut tx = app.db.begin_read().await?;
-    let rows = portal::attachments_of(&mut tx, d.row.id).await?;
+    let row = repo::by_code(&mut tx, code.trim())
+        .await?
+        .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
+    if !dossiers::may_see(&mut tx, actor, &row).await? {
+        return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
+    }
+    let rows = portal::attachments_of(&mut tx, row.id).await?;
     tx.commit().await?;
     Ok(rows)
 }
@@ -320,8 +326,37 @@ pub async fn attachment(
     code: &str,
     id: Uuid,
 ) -> AppResult<(AttachmentRow, Bytes)> {
-    let row = attachments(app, actor, code)
-        .await?
+    file_bytes(app, attachments(app, actor, code).await?, id).await
+}
+
+/// One file of the citizen's own dossier (the portal's paths: own dossiers only).
+pub async fn own_attachment(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    id: Uuid,
+) -> AppResult<(AttachmentRow, Bytes)> {
+    let mut tx = app.db.begin_read().await?;
+    let row = own_row(&mut tx, actor, code).await?;
+    let rows = portal::attachments_of(&mut tx, row.id).await?;
+    tx.commit().await?;
+    file_bytes(app, rows, id).await
+}
+
+/// Fails with `dossier_not_found` unless the dossier is the citizen's own.
+pub async fn ensure_own(app: &App, actor: &Actor, code: &str) -> AppResult<()> {
+    let mut tx = app.db.begin_read().await?;
+    own_row(&mut tx, actor, code).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn file_bytes(
+    app: &App,
+    rows: Vec<AttachmentRow>,
+    id: Uuid,
+) -> AppResult<(AttachmentRow, Bytes)> {
+    let row = rows
         .into_iter()
         .find(|a| a.id == id)
         .ok_or(AppError::new(ErrorCode::NotFound))?;
@@ -331,6 +366,24 @@ pub async fn attachment(
         .await
         .map_err(|e| AppError::internal(anyhow::anyhow!(e.to_string())))?;
     Ok((row, bytes))
+}
+
+/// The procedures the citizen has drafts for: (procedure code, name), newest first.
+pub async fn drafts(app: &App, actor: &Actor) -> AppResult<Vec<(String, String)>> {
+    let user_id = actor
+        .user_id
+        .ok_or(AppError::new(ErrorCode::Unauthenticated))?;
+    let mut tx = app.db.begin_read().await?;
+    let mut out = vec![];
+    for d in portal::drafts_of(&mut tx, user_id).await? {
+        let name = congso_db::repo::procedures::by_code(&mut tx, &d.procedure_code)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        out.push((d.procedure_code, name));
+    }
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Rates the service once the result is ready (finished or returned), once per dossier.

@@ -372,20 +372,8 @@ pub async fn download(
     Path((code, id)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let actor = ctx.user()?;
-    // Own dossiers only, on this path.
-    portal::my_dossier(&st.app, actor, &code).await?;
-    file_response(&st, actor, &code, &id).await
-}
-
-/// A file of a dossier as an attachment download, for anyone allowed to see the dossier.
-pub async fn file_response(
-    st: &AppState,
-    actor: &congso_app::Actor,
-    code: &str,
-    id: &str,
-) -> WebResult<Response> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))?;
-    let (row, bytes) = portal::attachment(&st.app, actor, code, id).await?;
+    let (row, bytes) = portal::own_attachment(&st.app, actor, &code, id).await?;
     Ok(attachment_response(
         &row.file_name,
         &row.content_type,
@@ -393,6 +381,7 @@ pub async fn file_response(
     ))
 }
 
+/// A file of a dossier as an attachment download, for anyone allowed to see the dossier.
 /// A stored file as a download: `attachment` with an ASCII fallback name and the UTF-8 name,
 /// `nosniff`, never cached by shared caches.
 pub fn attachment_response(file_name: &str, content_type: &str, bytes: Bytes) -> Response {

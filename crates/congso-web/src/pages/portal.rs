@@ -589,22 +589,7 @@ pub async fn my_dossiers(
             )
         })
         .collect();
-    let mut drafts = vec![];
-    if let Some(user_id) = actor.user_id {
-        let mut tx = st.app.db.begin_read().await.map_err(AppError::from)?;
-        for d in congso_db::repo::portal::drafts_of(&mut tx, user_id)
-            .await
-            .map_err(AppError::from)?
-        {
-            let name = congso_db::repo::procedures::by_code(&mut tx, &d.procedure_code)
-                .await
-                .map_err(AppError::from)?
-                .map(|p| p.name)
-                .unwrap_or_default();
-            drafts.push((d.procedure_code, name));
-        }
-        tx.commit().await.map_err(AppError::from)?;
-    }
+    let drafts = portal::drafts(&st.app, actor).await?;
     Ok(MyDossiersPage {
         page: Page::new(&ctx, "my-title"),
         welcome: q.contains_key("moi"),
@@ -786,7 +771,7 @@ pub async fn my_withdraw(
 ) -> WebResult<Response> {
     let actor = ctx.user()?;
     // Own dossiers only on this path.
-    portal::my_dossier(&st.app, actor, &code).await?;
+    portal::ensure_own(&st.app, actor, &code).await?;
     let input = ActionInput {
         action: "withdraw".to_owned(),
         reason: Some("Công dân rút hồ sơ trực tuyến".to_owned()),
@@ -803,8 +788,13 @@ pub async fn my_file(
     Path((code, id)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let actor = ctx.user()?;
-    portal::my_dossier(&st.app, actor, &code).await?;
-    crate::api::portal::file_response(&st, actor, &code, &id).await
+    let id = file_id(&id)?;
+    let (row, bytes) = portal::own_attachment(&st.app, actor, &code, id).await?;
+    Ok(crate::api::portal::attachment_response(
+        &row.file_name,
+        &row.content_type,
+        bytes,
+    ))
 }
 
 /// A file of a dossier for its officers (`/dossiers/{code}/tep/{id}`).
@@ -814,7 +804,13 @@ pub async fn officer_file(
     Path((code, id)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let actor = ctx.user()?;
-    crate::api::portal::file_response(&st, actor, &code, &id).await
+    let id = file_id(&id)?;
+    let (row, bytes) = portal::attachment(&st.app, actor, &code, id).await?;
+    Ok(crate::api::portal::attachment_response(
+        &row.file_name,
+        &row.content_type,
+        bytes,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,4 +873,8 @@ pub async fn officer_finish(
         }
         Err(e) => Err(WebError(e)),
     }
+}
+
+fn file_id(s: &str) -> WebResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(s.trim()).map_err(|_| WebError::from(ErrorCode::NotFound))
 }
