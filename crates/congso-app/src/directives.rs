@@ -739,10 +739,7 @@ async fn act_inner(
 
 /// The first instant of `day` in UTC+7.
 fn start_of(day: Date) -> Ts {
-    Ts::new(from_local(PrimitiveDateTime::new(
-        day,
-        time::Time::MIDNIGHT,
-    )))
+    Ts::new(congso_domain::time_vn::day_start(day))
 }
 
 /// The lead unit to report on (`None`: all units), if the actor may see it: staff who see reports

@@ -199,6 +199,21 @@ fn start_clock(
     Ok(clock)
 }
 
+/// The workflow step of `role` that a dossier in its `index`-th step is in (steps are named
+/// `role|name`; a role met again after the end uses its first step).
+pub(crate) fn current_step<'a>(
+    clock: &'a SlaClock,
+    role: &str,
+    index: usize,
+) -> Option<&'a StepBudget> {
+    clock
+        .steps
+        .iter()
+        .skip(index)
+        .find(|s| s.name.starts_with(role))
+        .or_else(|| clock.steps.iter().find(|s| s.name.starts_with(role)))
+}
+
 /// The role whose step a dossier is in (to follow the procedure's workflow budgets).
 fn stage_role(status: &str) -> &'static str {
     match status {
@@ -1566,20 +1581,11 @@ pub async fn sweep(app: &App) -> AppResult<SweepReport> {
             continue;
         };
         let role = stage_role(&row.status);
-        let Some(step) = clock
-            .steps
-            .iter()
-            .skip(usize::try_from(row.step_index).unwrap_or(0))
-            .find(|s| s.name.starts_with(role))
-            .or_else(|| clock.steps.iter().find(|s| s.name.starts_with(role)))
-        else {
+        let index = usize::try_from(row.step_index).unwrap_or(0);
+        let Some(step) = current_step(&clock, role, index) else {
             continue;
         };
-        let budget = match step.limit {
-            TimeLimit::WorkingHours(h) => i64::from(h) * 60,
-            TimeLimit::WorkingDays(d) => i64::from(d) * i64::from(hours.daily_minutes()),
-            TimeLimit::CalendarDays(d) => i64::from(d) * 24 * 60,
-        };
+        let budget = step.limit.office_minutes(&hours);
         let Some(started) = row.step_started_at else {
             continue;
         };

@@ -75,6 +75,16 @@ impl TimeLimit {
         std::mem::discriminant(&self) == std::mem::discriminant(&other)
     }
 
+    /// The limit in office minutes (a working day is a full office day; a calendar day is 24 hours),
+    /// for comparing a step's budget with the office time spent on it.
+    pub fn office_minutes(self, hours: &OfficeHours) -> i64 {
+        match self {
+            Self::WorkingHours(h) => i64::from(h) * 60,
+            Self::WorkingDays(d) => i64::from(d) * i64::from(hours.daily_minutes()),
+            Self::CalendarDays(d) => i64::from(d) * 24 * 60,
+        }
+    }
+
     /// `true` for [`TimeLimit::WorkingDays`] and [`TimeLimit::CalendarDays`].
     pub const fn is_day_based(self) -> bool {
         !matches!(self, Self::WorkingHours(_))

@@ -17,6 +17,11 @@ pub fn from_local(at: PrimitiveDateTime) -> OffsetDateTime {
     at.assume_offset(VN_OFFSET)
 }
 
+/// The first instant of a day in Vietnam (its midnight, UTC+7).
+pub fn day_start(day: Date) -> OffsetDateTime {
+    from_local(PrimitiveDateTime::new(day, time::Time::MIDNIGHT))
+}
+
 /// The calendar date in Vietnam of an instant.
 pub fn local_date(at: OffsetDateTime) -> Date {
     at.to_offset(VN_OFFSET).date()

@@ -3,7 +3,7 @@
 //! the web layer with `congso-docs`; this module only reads, so a form always shows what the
 //! timeline recorded.
 
-use congso_calendar::{OfficeHours, SlaClock, TimeLimit, WorkingCalendar};
+use congso_calendar::{OfficeHours, SlaClock, WorkingCalendar};
 use congso_db::Ts;
 use congso_db::events::{self, EventRow};
 use congso_db::repo::dossiers::{self as repo, DossierRow};
@@ -242,14 +242,10 @@ pub async fn tracking_book(
     if !allowed {
         return Err(AppError::forbidden());
     }
-    let start = Ts::new(congso_domain::time_vn::from_local(PrimitiveDateTime::new(
-        from,
-        time::Time::MIDNIGHT,
-    )));
-    let end = Ts::new(congso_domain::time_vn::from_local(PrimitiveDateTime::new(
+    let start = Ts::new(congso_domain::time_vn::day_start(from));
+    let end = Ts::new(congso_domain::time_vn::day_start(
         to.next_day().unwrap_or(to),
-        time::Time::MIDNIGHT,
-    )));
+    ));
     let rows = repo::received_between(&mut tx, unit.id, start, end, 100_000).await?;
     let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
     let mut lines = Vec::with_capacity(rows.len());
@@ -418,17 +414,11 @@ async fn handovers(
         "return_result",
     ];
     let budget_of = |role: &str, index: usize| -> Option<i64> {
-        let steps = &clock?.steps;
-        let s = steps
-            .iter()
-            .skip(index)
-            .find(|s| s.name.starts_with(role))
-            .or_else(|| steps.iter().find(|s| s.name.starts_with(role)))?;
-        Some(match s.limit {
-            TimeLimit::WorkingHours(h) => i64::from(h) * 60,
-            TimeLimit::WorkingDays(d) => i64::from(d) * i64::from(step.hours.daily_minutes()),
-            TimeLimit::CalendarDays(d) => i64::from(d) * 24 * 60,
-        })
+        Some(
+            super::current_step(clock?, role, index)?
+                .limit
+                .office_minutes(step.hours),
+        )
     };
     let mut unit_names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
     let mut out = vec![];
