@@ -248,6 +248,7 @@ pub async fn update_profile(
     .await?;
     let profile = portal::profile(&mut tx, user_id).await?;
     tx.commit().await?;
+    app.tokens.clear();
     Ok(ProfileView { user, profile })
 }
 
@@ -353,5 +354,6 @@ pub async fn reset_password(app: &App, token: &str, password: &str) -> AppResult
     )
     .await?;
     tx.commit().await?;
+    app.tokens.clear();
     Ok(())
 }

@@ -100,6 +100,29 @@ impl Actor {
             .collect())
     }
 
+    /// [`Actor::require`] against the units in memory (`crate::units::tree`).
+    pub fn require_in(
+        &self,
+        units: &crate::units::UnitTree,
+        perm: Permission,
+        unit_id: Uuid,
+    ) -> AppResult<()> {
+        if self.is_system {
+            return Ok(());
+        }
+        let chain = units.ancestors(unit_id);
+        if self
+            .grants
+            .iter()
+            .any(|g| g.role.grants(perm) && g.unit_id.is_some_and(|u| chain.contains(&u)))
+        {
+            Ok(())
+        } else {
+            tracing::info!(actor = %self.username, ?perm, %unit_id, "permission denied");
+            Err(AppError::forbidden())
+        }
+    }
+
     /// Fails with `forbidden` unless the actor holds `perm` on `unit_id` (directly or through a unit
     /// above it).
     pub async fn require(&self, tx: &mut Tx, perm: Permission, unit_id: Uuid) -> AppResult<()> {

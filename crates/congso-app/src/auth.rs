@@ -10,7 +10,9 @@
 //!   (capped at 15 minutes), during which attempts are refused without checking the password.
 //!   Failures older than 15 minutes are forgotten.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration as StdDuration, Instant};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -360,11 +362,68 @@ pub async fn token_for_credentials(
     create_token(app, &actor, &user.username, "api").await
 }
 
+/// How long a server trusts a bearer token it resolved before asking the database again. A token
+/// revoked or a user changed through this server takes effect at once (the cache is emptied); a
+/// change made by another process (another server, the command line) within this time.
+const TOKEN_TTL: StdDuration = StdDuration::from_secs(10);
+/// Beyond this many entries the cache starts again empty (API clients hold few tokens each).
+const TOKEN_CACHE_MAX: usize = 10_000;
+
+struct CachedToken {
+    actor: Actor,
+    at: Instant,
+    /// The application time after which the entry is unusable (the token's expiry, or the TTL).
+    until: Ts,
+}
+
+/// The bearer tokens this server resolved recently (digest → actor): an API request then needs no
+/// database round trip to know its caller.
+#[derive(Default)]
+pub struct TokenCache {
+    inner: Mutex<HashMap<String, CachedToken>>,
+}
+
+impl TokenCache {
+    fn get(&self, hash: &str, now: Ts) -> Option<Actor> {
+        let map = self.inner.lock().ok()?;
+        map.get(hash)
+            .filter(|c| c.at.elapsed() < TOKEN_TTL && now < c.until)
+            .map(|c| c.actor.clone())
+    }
+
+    fn put(&self, hash: String, actor: Actor, until: Ts) {
+        if let Ok(mut map) = self.inner.lock() {
+            if map.len() >= TOKEN_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(
+                hash,
+                CachedToken {
+                    actor,
+                    at: Instant::now(),
+                    until,
+                },
+            );
+        }
+    }
+
+    /// Forgets every resolved token (after a change to users, roles or tokens).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.clear();
+        }
+    }
+}
+
 /// The actor of a bearer token.
 pub async fn token_actor(app: &App, token: &str) -> AppResult<Option<Actor>> {
     let now = app.now();
-    let mut tx = app.db.begin_read().await?;
-    let Some(t) = repo::live_token(&mut tx, &digest(token), now).await? else {
+    let hash = digest(token);
+    if let Some(actor) = app.tokens.get(&hash, now) {
+        return Ok(Some(actor));
+    }
+    let mut tx = app.db.reader().await?;
+    let Some(t) = repo::live_token(&mut tx, &hash, now).await? else {
         return Ok(None);
     };
     let Some(user) = users::by_id(&mut tx, t.user_id).await? else {
@@ -375,6 +434,9 @@ pub async fn token_actor(app: &App, token: &str) -> AppResult<Option<Actor>> {
     }
     let actor = Actor::load(&mut tx, &user).await?;
     tx.commit().await?;
+    let ttl = now + Duration::seconds(TOKEN_TTL.as_secs() as i64);
+    let until = t.expires_at.map_or(ttl, |e| e.min(ttl));
+    app.tokens.put(hash, actor.clone(), until);
     Ok(Some(actor))
 }
 

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use crate::units::UnitTree;
 use congso_calendar::{
     OfficeHours, Pause, PauseReason, Regime, SlaClock, StepBudget, TimeLimit, Timeliness,
     WorkingCalendar,
@@ -141,14 +142,30 @@ struct Env {
     hours: OfficeHours,
 }
 
-/// The clock's environment. `cal` must be fetched *before* the transaction starts: fetching it
-/// may need a database connection of its own.
-async fn env(cal: Arc<WorkingCalendar>, tx: &mut Tx, receiving_unit: Uuid) -> AppResult<Env> {
-    let hours = units::by_id(tx, receiving_unit)
-        .await?
-        .map(|u| crate::units::office_hours_of(&u))
-        .unwrap_or_default();
-    Ok(Env { cal, hours })
+/// This server's copies of the calendar and the units, taken *before* a transaction starts
+/// (refreshing them may need a database connection of their own). A transition then reads no
+/// unit from the database: permissions, names and office hours come from the copy.
+#[derive(Clone)]
+pub(crate) struct Refs {
+    pub cal: Arc<WorkingCalendar>,
+    pub units: Arc<UnitTree>,
+    pub usernames: Arc<crate::users::Usernames>,
+}
+
+pub(crate) async fn refs(app: &App) -> AppResult<Refs> {
+    Ok(Refs {
+        cal: crate::calendar::working_calendar(app).await?,
+        units: crate::units::tree(app).await?,
+        usernames: app.usernames.clone(),
+    })
+}
+
+/// The clock's environment: the calendar and the receiving unit's office hours.
+fn env(refs: &Refs, receiving_unit: Uuid) -> Env {
+    Env {
+        cal: refs.cal.clone(),
+        hours: refs.units.office_hours(receiving_unit),
+    }
 }
 
 /// The procedure version a dossier is handled under.
@@ -256,7 +273,7 @@ async fn create(
 ) -> AppResult<DossierView> {
     let checked = check_new(&new)?;
     let now = new.received_at.unwrap_or_else(|| app.now());
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = refs(app).await?;
     let mut tx = app.db.begin_write().await?;
     let row = create_in(
         &mut tx,
@@ -278,13 +295,13 @@ async fn create(
 /// write transaction (SQLite's single writer) stays short.
 pub(crate) async fn view_after(
     app: &App,
-    cal: Arc<WorkingCalendar>,
+    cal: Refs,
     row: &DossierRow,
     now: Ts,
 ) -> AppResult<DossierView> {
-    let mut tx = app.db.begin_read().await?;
-    let env = env(cal, &mut tx, row.receiving_unit_id).await?;
-    let v = view(&mut tx, row, env.cal.as_ref(), &env.hours, now).await?;
+    let mut tx = app.db.reader().await?;
+    let env = env(&cal, row.receiving_unit_id);
+    let v = view(&mut tx, row, &cal, &env.hours, now).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -332,7 +349,7 @@ pub(crate) struct Checked {
 pub(crate) async fn create_in(
     tx: &mut Tx,
     app: &App,
-    cal: Arc<WorkingCalendar>,
+    cal: Refs,
     actor: &Actor,
     new: &NewDossier,
     online_submission: bool,
@@ -353,8 +370,10 @@ pub(crate) async fn create_in(
     };
     // The receiving unit: given, or the unit where the actor is a one-stop officer.
     let receiving = match &new.receiving_unit {
-        Some(code) => units::by_code_on(tx, code.trim(), local_date(now.get()))
-            .await?
+        Some(code) => cal
+            .units
+            .by_code_on(code.trim(), local_date(now.get()))
+            .cloned()
             .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?,
         None if online_submission => units::list(tx, Some(local_date(now.get())))
             .await?
@@ -368,15 +387,14 @@ pub(crate) async fn create_in(
                 .find(|g| g.role == Role::OneStopOfficer)
                 .and_then(|g| g.unit_id)
                 .ok_or(AppError::forbidden())?;
-            units::by_id(tx, unit_id)
-                .await?
+            cal.units
+                .get(unit_id)
+                .cloned()
                 .ok_or(AppError::not_found())?
         }
     };
     if !online_submission {
-        actor
-            .require(tx, Permission::DossierReceive, receiving.id)
-            .await?;
+        actor.require_in(&cal.units, Permission::DossierReceive, receiving.id)?;
     }
     let proc_row = procedures::by_code(tx, new.procedure_code.trim())
         .await?
@@ -402,7 +420,7 @@ pub(crate) async fn create_in(
     if online_submission && spec.online == congso_domain::procedure::OnlineLevel::None {
         return Err(AppError::new(ErrorCode::ChannelNotOffered).with_detail("online"));
     }
-    let env = env(cal, tx, receiving.id).await?;
+    let env = env(&cal, receiving.id);
     let received_local = local(now);
     let clock = if online_submission {
         None
@@ -631,6 +649,18 @@ async fn notify(
     Ok(())
 }
 
+/// The roles the actor holds on `unit` (directly or through a unit above it), from the units in
+/// memory.
+pub(crate) fn roles_in(units: &UnitTree, actor: &Actor, unit: Uuid) -> Vec<Role> {
+    let chain = units.ancestors(unit);
+    actor
+        .grants
+        .iter()
+        .filter(|g| g.unit_id.is_some_and(|u| chain.contains(&u)))
+        .map(|g| g.role)
+        .collect()
+}
+
 /// The roles the actor holds on `unit` (directly or through a unit above it).
 pub(crate) async fn roles_on(tx: &mut Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
     let chain = units::ancestors(tx, unit).await?;
@@ -643,8 +673,8 @@ pub(crate) async fn roles_on(tx: &mut Tx, actor: &Actor, unit: Uuid) -> AppResul
 }
 
 /// Checks that the actor may take transition `t` on the dossier; returns the unit acted on.
-async fn authorize(
-    tx: &mut Tx,
+fn authorize(
+    units: &UnitTree,
     actor: &Actor,
     t: &congso_domain::case::Transition,
     row: &DossierRow,
@@ -664,7 +694,7 @@ async fn authorize(
         return Ok(row.receiving_unit_id);
     }
     for unit in sides {
-        let held = roles_on(tx, actor, *unit).await?;
+        let held = roles_in(units, actor, *unit);
         if held.iter().any(|r| t.roles.contains(r)) {
             return Ok(*unit);
         }
@@ -757,7 +787,7 @@ pub async fn act_at(
     input: ActionInput,
     now: Ts,
 ) -> AppResult<DossierView> {
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = refs(app).await?;
     let mut tx = app.db.begin_write().await?;
     let row = act_in(&mut tx, app, cal.clone(), actor, code, &input, now, false).await?;
     tx.commit().await?;
@@ -768,7 +798,7 @@ pub async fn act_at(
 pub(crate) async fn act_in(
     tx: &mut Tx,
     app: &App,
-    cal: Arc<WorkingCalendar>,
+    cal: Refs,
     actor: &Actor,
     code: &str,
     input: &ActionInput,
@@ -784,8 +814,8 @@ pub(crate) async fn act_in(
     if let Some(missing) = t.needs.iter().find(|n| !needs(input, n)) {
         return Err(AppError::new(ErrorCode::InvalidInput).with_detail(*missing));
     }
-    let acted_unit = authorize(tx, actor, t, &row).await?;
-    let env = env(cal, tx, row.receiving_unit_id).await?;
+    let acted_unit = authorize(&cal.units, actor, t, &row)?;
+    let env = env(&cal, row.receiving_unit_id);
     let at = local(now);
     let from = row.status.clone();
     let mut clock = clock_of(&row)?;
@@ -862,9 +892,7 @@ pub(crate) async fn act_in(
             for g in users::active_grants(tx, user.id).await? {
                 if matches!(g.role.as_str(), "specialist" | "unit_head")
                     && let Some(u) = g.unit_id
-                    && units::ancestors(tx, u)
-                        .await?
-                        .contains(&row.processing_unit_id)
+                    && cal.units.ancestors(u).contains(&row.processing_unit_id)
                 {
                     ok = true;
                     break;
@@ -998,9 +1026,10 @@ pub(crate) async fn act_in(
     )
     .await?;
     if let Some(tpl) = template.filter(|_| !quiet) {
-        let unit_name = units::by_id(tx, acted_unit)
-            .await?
-            .map(|u| u.name)
+        let unit_name = cal
+            .units
+            .get(acted_unit)
+            .map(|u| u.name.clone())
             .unwrap_or_default();
         let new_at = row
             .due_at
@@ -1117,10 +1146,11 @@ pub(crate) async fn unit_ref(tx: &mut Tx, id: Uuid) -> AppResult<UnitRef> {
 async fn view(
     tx: &mut Tx,
     row: &DossierRow,
-    cal: &WorkingCalendar,
+    refs: &Refs,
     hours: &OfficeHours,
     now: Ts,
 ) -> AppResult<DossierView> {
+    let (units, cal) = (refs.units.as_ref(), refs.cal.as_ref());
     let state = DOSSIER
         .state(&row.status)
         .ok_or(AppError::internal(anyhow::anyhow!(
@@ -1151,7 +1181,7 @@ async fn view(
         })
         .collect();
     let assignee = match row.assignee_id {
-        Some(id) => users::by_id(tx, id).await?.map(|u| u.username),
+        Some(id) => refs.usernames.get(tx, id).await?,
         None => None,
     };
     let running = clock
@@ -1177,8 +1207,8 @@ async fn view(
             address: row.applicant_address.clone(),
         },
         documents: serde_json::from_str(&row.documents).unwrap_or_default(),
-        receiving_unit: unit_ref(tx, row.receiving_unit_id).await?,
-        processing_unit: unit_ref(tx, row.processing_unit_id).await?,
+        receiving_unit: units.unit_ref(row.receiving_unit_id)?,
+        processing_unit: units.unit_ref(row.processing_unit_id)?,
         assignee,
         received_at: row.received_at,
         appointment_at: row.appointment_at,
@@ -1233,7 +1263,7 @@ pub(crate) async fn may_see(tx: &mut Tx, actor: &Actor, row: &DossierRow) -> App
 /// probed).
 pub async fn get(app: &App, actor: &Actor, code: &str) -> AppResult<DossierView> {
     let now = app.now();
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = refs(app).await?;
     let mut tx = app.db.begin_read().await?;
     let row = repo::by_code(&mut tx, code.trim())
         .await?
@@ -1241,8 +1271,8 @@ pub async fn get(app: &App, actor: &Actor, code: &str) -> AppResult<DossierView>
     if !may_see(&mut tx, actor, &row).await? {
         return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
     }
-    let env = env(cal, &mut tx, row.receiving_unit_id).await?;
-    let mut v = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
+    let env = env(&cal, row.receiving_unit_id);
+    let mut v = view(&mut tx, &row, &cal, &env.hours, now).await?;
     v.actions = permitted(&mut tx, actor, &row).await?;
     tx.commit().await?;
     Ok(v)
@@ -1772,7 +1802,7 @@ pub async fn import_legacy(
     }
     let total = parsed.len();
     let system = Actor::system();
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = refs(app).await?;
     let mut tx = app.db.begin_write().await?;
     for (n, (line, d, times)) in parsed.into_iter().enumerate() {
         if let Some(code) = &d.code

@@ -67,6 +67,12 @@ pub struct App {
     pub calendar: Arc<calendar::CalendarCache>,
     /// This server's cache of public catalogue searches.
     pub catalogue: Arc<catalogue::SearchCache>,
+    /// This server's copy of the units (permission checks, names, office hours).
+    pub units: Arc<units::UnitCache>,
+    /// Bearer tokens this server resolved in the last seconds.
+    pub tokens: Arc<auth::TokenCache>,
+    /// Usernames by id (they never change).
+    pub usernames: Arc<users::Usernames>,
     /// Where attachments are stored (in memory until [`App::with_files`] is called).
     pub files: congso_files::FileStore,
     /// Size and type rules for uploads.
@@ -81,6 +87,9 @@ impl App {
             config: Arc::new(config),
             calendar: Arc::default(),
             catalogue: Arc::default(),
+            units: Arc::default(),
+            tokens: Arc::default(),
+            usernames: Arc::default(),
             files: congso_files::FileStore::in_memory(),
             file_policy: congso_files::Policy::default(),
         }

@@ -152,7 +152,7 @@ pub async fn submit_online(
     let checked = dossiers::check_new(&new)?;
     let stored = store_all(app, &uploads).await?;
     let now = app.now();
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = dossiers::refs(app).await?;
     let result: AppResult<DossierRow> = async {
         let mut tx = app.db.begin_write().await?;
         let row = dossiers::create_in(
@@ -223,7 +223,7 @@ pub async fn supplement_online(
     }
     let stored = store_all(app, &uploads).await?;
     let now = app.now();
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = dossiers::refs(app).await?;
     let result: AppResult<DossierRow> = async {
         let mut tx = app.db.begin_write().await?;
         own_row(&mut tx, actor, code).await?;
@@ -277,7 +277,7 @@ pub async fn finish_with_result(
         );
     }
     let now = app.now();
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = dossiers::refs(app).await?;
     let outcome: AppResult<DossierRow> = async {
         let mut tx = app.db.begin_write().await?;
         let row =

@@ -153,3 +153,34 @@ pub async fn list_users(
     tx.commit().await?;
     Ok((out, total))
 }
+
+/// Usernames by user id. A username never changes once the account exists, so this server keeps
+/// each one it has read (a dossier view names its assignee: one query less per view).
+#[derive(Default)]
+pub struct Usernames {
+    inner: std::sync::RwLock<std::collections::HashMap<uuid::Uuid, String>>,
+}
+
+/// Beyond this many names the cache starts again empty.
+const USERNAMES_MAX: usize = 100_000;
+
+impl Usernames {
+    /// The username of `id` (`None` for an unknown id).
+    pub async fn get(&self, tx: &mut congso_db::Tx, id: uuid::Uuid) -> AppResult<Option<String>> {
+        if let Ok(map) = self.inner.read()
+            && let Some(name) = map.get(&id)
+        {
+            return Ok(Some(name.clone()));
+        }
+        let Some(user) = users::by_id(tx, id).await? else {
+            return Ok(None);
+        };
+        if let Ok(mut map) = self.inner.write() {
+            if map.len() >= USERNAMES_MAX {
+                map.clear();
+            }
+            map.insert(id, user.username.clone());
+        }
+        Ok(Some(user.username))
+    }
+}

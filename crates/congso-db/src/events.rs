@@ -141,55 +141,67 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
         e.occurred_at,
         &e.payload,
     );
-    tx_run!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, occurred_at, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    )
-    .bind(e.id)
-    .bind(e.subject_type)
-    .bind(e.subject_id)
-    .bind(seq)
-    .bind(e.unit_id)
-    .bind(e.actor_id)
-    .bind(e.action)
-    .bind(&e.payload)
-    .bind(e.occurred_at)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())
-    })?;
-    // Insert-or-update the head. A concurrent first event of the same subject on PostgreSQL makes
-    // one of the two inserts fail with a unique violation; the caller's transaction is retried.
-    if seq == 1 {
-        tx_run!(tx, |c| {
-            sqlx::query(
-            "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(e.subject_id)
-        .bind(e.subject_type)
-        .bind(seq)
-        .bind(&hash)
-        .bind(e.occurred_at)
-        .execute(c)
-        .await
-        .map(|_| ())
-        })?;
-    } else {
-        tx_run!(tx, |c| {
-            sqlx::query(
-            "UPDATE event_chains SET last_seq = $2, last_hash = $3, updated_at = $4 WHERE subject_id = $1"
-        )
-        .bind(e.subject_id)
-        .bind(seq)
-        .bind(&hash)
-        .bind(e.occurred_at)
-        .execute(c)
-        .await
-        .map(|_| ())
-        })?;
+    // The event row, then the chain head (insert for the first event, else update). On SQLite
+    // both statements go to the connection's worker thread in one command: `$N` parameters index
+    // one argument list across the statements. PostgreSQL's extended protocol takes one statement
+    // per query, so there they are two.
+    macro_rules! insert_event {
+        () => {
+            "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, occurred_at, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        };
+    }
+    macro_rules! insert_head {
+        () => {
+            "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($3, $2, $4, $11, $9)"
+        };
+    }
+    macro_rules! update_head {
+        () => {
+            "UPDATE event_chains SET last_seq = $4, last_hash = $11, updated_at = $9 WHERE subject_id = $3"
+        };
+    }
+    macro_rules! bound {
+        ($sql:expr) => {
+            sqlx::query($sql)
+                .bind(e.id)
+                .bind(e.subject_type)
+                .bind(e.subject_id)
+                .bind(seq)
+                .bind(e.unit_id)
+                .bind(e.actor_id)
+                .bind(e.action)
+                .bind(&e.payload)
+                .bind(e.occurred_at)
+                .bind(&prev_hash)
+                .bind(&hash)
+        };
+    }
+    match tx {
+        Tx::Sqlite(t) => {
+            let both = if seq == 1 {
+                concat!(insert_event!(), "; ", insert_head!())
+            } else {
+                concat!(insert_event!(), "; ", update_head!())
+            };
+            bound!(both).execute(&mut **t).await?;
+        }
+        Tx::Postgres(t) => {
+            bound!(insert_event!()).execute(&mut **t).await?;
+            let head = if seq == 1 {
+                "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($1, $2, $3, $4, $5)"
+            } else {
+                "UPDATE event_chains SET subject_type = $2, last_seq = $3, last_hash = $4, updated_at = $5 WHERE subject_id = $1"
+            };
+            sqlx::query(head)
+                .bind(e.subject_id)
+                .bind(e.subject_type)
+                .bind(seq)
+                .bind(&hash)
+                .bind(e.occurred_at)
+                .execute(&mut **t)
+                .await?;
+        }
     }
     Ok(EventRow {
         id: e.id,

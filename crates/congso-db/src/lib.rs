@@ -46,20 +46,34 @@ pub enum Tx {
 /// polling) replaces the busy handler's sleeps (1, 2, 5, … 100 ms), which ruin tail latency under
 /// concurrent writes. Derefs to the connection, like `sqlx::Transaction`.
 pub struct SqliteTx {
-    tx: sqlx::Transaction<'static, Sqlite>,
+    tx: SqliteConn,
     _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// A SQLite transaction, or a bare connection for reads that need no common snapshot
+/// ([`Db::reader`]): each statement is then its own implicit transaction, which saves the
+/// `BEGIN` and `COMMIT` round trips to the connection's worker thread.
+enum SqliteConn {
+    Tx(sqlx::Transaction<'static, Sqlite>),
+    Plain(sqlx::pool::PoolConnection<Sqlite>),
 }
 
 impl std::ops::Deref for SqliteTx {
     type Target = sqlx::SqliteConnection;
     fn deref(&self) -> &sqlx::SqliteConnection {
-        &self.tx
+        match &self.tx {
+            SqliteConn::Tx(t) => t,
+            SqliteConn::Plain(c) => c,
+        }
     }
 }
 
 impl std::ops::DerefMut for SqliteTx {
     fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
-        &mut self.tx
+        match &mut self.tx {
+            SqliteConn::Tx(t) => t,
+            SqliteConn::Plain(c) => c,
+        }
     }
 }
 
@@ -123,7 +137,15 @@ pub struct ConnectOptions {
     pub sqlite_synchronous_full: bool,
     /// PostgreSQL only: the schema to use (`search_path`), for isolated tests.
     pub pg_schema: Option<String>,
+    /// SQLite only: how much of the database file each connection maps into memory
+    /// (`PRAGMA mmap_size`; 0 turns it off). In WAL mode a connection drops its page cache whenever
+    /// another connection has written, so with mapped pages that refill is a memory read instead of
+    /// a `pread` system call per page. The mapping is shared by every connection (the OS page cache).
+    pub sqlite_mmap_bytes: u64,
 }
+
+/// The default `sqlite_mmap_bytes`: 256 MiB.
+pub const DEFAULT_SQLITE_MMAP_BYTES: u64 = 256 << 20;
 
 impl Default for ConnectOptions {
     fn default() -> Self {
@@ -131,6 +153,7 @@ impl Default for ConnectOptions {
             max_connections: 16,
             sqlite_synchronous_full: false,
             pg_schema: None,
+            sqlite_mmap_bytes: DEFAULT_SQLITE_MMAP_BYTES,
         }
     }
 }
@@ -190,9 +213,14 @@ impl Db {
                     SqliteSynchronous::Normal
                 })
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("mmap_size", opts.sqlite_mmap_bytes.to_string());
+            // No ping before handing a connection out: a local file does not go stale like a
+            // network connection, and the ping is one more round trip to the worker thread per
+            // transaction.
             let pool = SqlitePoolOptions::new()
                 .max_connections(opts.max_connections)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(o)
                 .await?;
@@ -231,7 +259,7 @@ impl Db {
                 // The lock first, then a connection: waiting writers hold no pool connection.
                 let writer = sqlite_writer(p).lock_owned().await;
                 Tx::Sqlite(SqliteTx {
-                    tx: p.begin_with("BEGIN IMMEDIATE").await?,
+                    tx: SqliteConn::Tx(p.begin_with("BEGIN IMMEDIATE").await?),
                     _writer: Some(writer),
                 })
             }
@@ -243,7 +271,20 @@ impl Db {
     pub async fn begin_read(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(SqliteTx {
-                tx: p.begin().await?,
+                tx: SqliteConn::Tx(p.begin().await?),
+                _writer: None,
+            }),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A handle for a few reads that need not see one snapshot (a view built after a commit, a
+    /// cache refresh). On SQLite it is a bare pooled connection, so `commit` costs nothing; on
+    /// PostgreSQL a read transaction as [`Db::begin_read`]. Never write through it.
+    pub async fn reader(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(SqliteTx {
+                tx: SqliteConn::Plain(p.acquire().await?),
                 _writer: None,
             }),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -267,14 +308,20 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.tx.commit().await,
+            Tx::Sqlite(t) => match t.tx {
+                SqliteConn::Tx(tx) => tx.commit().await,
+                SqliteConn::Plain(_) => Ok(()),
+            },
             Tx::Postgres(t) => t.commit().await,
         }
     }
 
     pub async fn rollback(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.tx.rollback().await,
+            Tx::Sqlite(t) => match t.tx {
+                SqliteConn::Tx(tx) => tx.rollback().await,
+                SqliteConn::Plain(_) => Ok(()),
+            },
             Tx::Postgres(t) => t.rollback().await,
         }
     }

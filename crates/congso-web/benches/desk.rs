@@ -43,6 +43,20 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU time (user + system) this process has used so far, from `/proc/self/stat` (clock ticks
+/// of 10 ms): with other work on the machine, CPU per dossier is steadier than wall time.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
+            let utime: f64 = after.get(11)?.parse().ok()?;
+            let stime: f64 = after.get(12)?.parse().ok()?;
+            Some((utime + stime) / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 struct Client {
     stream: TcpStream,
     addr: std::net::SocketAddr,
@@ -108,9 +122,21 @@ impl Client {
 }
 
 async fn open_app(url: &str) -> App {
-    let db = Db::connect(url, &ConnectOptions::default())
-        .await
-        .expect("open");
+    // `BENCH_POOL` and `BENCH_MMAP` try other pool sizes and SQLite mappings.
+    let mut opts = ConnectOptions::default();
+    if let Some(n) = std::env::var("BENCH_POOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        opts.max_connections = n;
+    }
+    if let Some(n) = std::env::var("BENCH_MMAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        opts.sqlite_mmap_bytes = n;
+    }
+    let db = Db::connect(url, &opts).await.expect("open");
     db.migrate().await.expect("migrate");
     App::new(db, Arc::new(SystemClock), AppConfig::default())
 }
@@ -164,6 +190,7 @@ async fn lifecycles(seconds: u64, clients: usize) {
     let done = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     let mut tasks = vec![];
     for i in 0..clients {
         let (tokens, lat, done) = (tokens.clone(), lat.clone(), done.clone());
@@ -203,11 +230,16 @@ async fn lifecycles(seconds: u64, clients: usize) {
         t.await.expect("client");
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_start;
     let n = done.load(Ordering::Relaxed);
     println!(
         "lifecycles over HTTP ({clients} concurrent desks): {n} dossiers in {elapsed:.1} s = {:.0} dossiers/s ({:.0} transitions/s)",
         n as f64 / elapsed,
         n as f64 * 6.0 / elapsed
+    );
+    println!(
+        "  CPU (server and clients, this process): {cpu:.1} s = {:.2} ms per dossier",
+        cpu * 1e3 / n.max(1) as f64
     );
     let mut all = vec![];
     let mut l = lat.lock().await;

@@ -199,6 +199,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
             max_connections: cfg.database_max_connections,
             sqlite_synchronous_full: cfg.sqlite_synchronous_full,
             pg_schema: None,
+            sqlite_mmap_bytes: cfg.sqlite_mmap_bytes,
         },
     )
     .await

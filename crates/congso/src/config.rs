@@ -34,6 +34,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// SQLite `synchronous=FULL` (survives power loss, slower) instead of `NORMAL`.
     pub sqlite_synchronous_full: bool,
+    /// SQLite: bytes of the database file mapped into memory (`PRAGMA mmap_size`; 0 = off).
+    pub sqlite_mmap_bytes: u64,
     pub database_max_connections: u32,
     pub mail: MailConfig,
     pub log: LogConfig,
@@ -100,6 +102,7 @@ impl Default for Config {
             session_idle_minutes: 30,
             max_body_bytes: 2 * 1024 * 1024,
             sqlite_synchronous_full: false,
+            sqlite_mmap_bytes: congso_db::DEFAULT_SQLITE_MMAP_BYTES,
             database_max_connections: 16,
             mail: MailConfig::default(),
             log: LogConfig::default(),
@@ -168,6 +171,7 @@ secure_cookies = false                # CONGSO_SECURE_COOKIES=1 when served over
 session_idle_minutes = 30             # sign out after this long without activity
 max_body_bytes = 2097152              # largest accepted request body
 sqlite_synchronous_full = false       # true: survive power loss at some write cost
+sqlite_mmap_bytes = 268435456         # SQLite file mapped into memory (faster reads); 0 = off
 database_max_connections = 16
 
 [mail]

@@ -14,7 +14,8 @@ use time::{Date, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::{
-    DocumentItem, DossierView, clock_of, env, local, may_see, procedure_spec, stage_role, view,
+    DocumentItem, DossierView, clock_of, env, local, may_see, procedure_spec, refs, stage_role,
+    view,
 };
 use crate::{Actor, App, AppError, AppResult};
 
@@ -87,7 +88,7 @@ pub struct FormFacts {
 /// The facts of a dossier's forms, for someone allowed to see the dossier.
 pub async fn form_facts(app: &App, actor: &Actor, code: &str) -> AppResult<FormFacts> {
     let now = app.now();
-    let cal = crate::calendar::working_calendar(app).await?;
+    let cal = refs(app).await?;
     let mut tx = app.db.begin_read().await?;
     let row = repo::by_code(&mut tx, code.trim())
         .await?
@@ -95,8 +96,8 @@ pub async fn form_facts(app: &App, actor: &Actor, code: &str) -> AppResult<FormF
     if !may_see(&mut tx, actor, &row).await? {
         return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
     }
-    let env = env(cal, &mut tx, row.receiving_unit_id).await?;
-    let dossier = view(&mut tx, &row, env.cal.as_ref(), &env.hours, now).await?;
+    let env = env(&cal, row.receiving_unit_id);
+    let dossier = view(&mut tx, &row, &cal, &env.hours, now).await?;
     let spec = procedure_spec(&mut tx, row.procedure_id, row.procedure_version).await?;
     let channel = match row.channel.as_str() {
         "post" => ChannelKind::Post,
