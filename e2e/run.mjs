@@ -2,7 +2,8 @@
 // Chromium driven by playwright-core. The citizen's catalogue journey runs once with JavaScript and
 // once without; the one-stop journey (receive at the counter, print Mẫu 01, forward, assign,
 // process, approve, finish, return, public lookup) runs through the officers' pages; axe-core
-// checks the pages for serious or critical accessibility violations.
+// checks the pages for serious or critical accessibility violations. The on-site report journey:
+// a citizen reports with a photo, the responsible unit resolves it, the citizen rates the public result.
 //
 //   node e2e/run.mjs            (CONGSO_BIN: the congso binary, default target/debug/congso)
 
@@ -365,6 +366,77 @@ async function directiveJourney(browser, base) {
   for (const c of [office, head, specialist, leader]) await c.context.close();
 }
 
+/// Takes an action on an on-site report through the unit's handling page.
+async function reportAct(base, who, id, action, fill = async () => {}) {
+  const { page } = who;
+  await page.goto(`${base}/can-bo/phan-anh/${id}`);
+  const form = page.locator(`#form-${action}`);
+  if (!(await form.isVisible())) {
+    check(false, `the ${action} form is offered`);
+    return;
+  }
+  await fill(form);
+  await Promise.all([page.waitForURL(/[?&]ok=/), form.locator("button[type=submit]").click()]);
+  check((await page.locator(".alert-ok").count()) === 1, `report ${action}: done`);
+}
+
+async function siteReportJourney(browser, base) {
+  console.log("on-site report journey: a citizen reports with a photo, the unit resolves it, the citizen rates; public list");
+  const citizen = await signIn(browser, base, "congdan");
+  const p = citizen.page;
+  await p.goto(`${base}/phan-anh`);
+  await axe(p, "/phan-anh");
+  await Promise.all([p.waitForURL(/\/phan-anh\/gui/), p.click("#sr-new")]);
+  await axe(p, "/phan-anh/gui");
+  await p.selectOption("#service_code", "o-ga-mat-duong");
+  await p.fill("#description", "Ổ gà sâu giữa làn xe máy trước số 10 Lê Lợi, đã có người ngã");
+  await p.selectOption("#area", "000.00.35.H57");
+  await p.fill("#address", "Trước số 10 Lê Lợi, phường Thuận Hóa");
+  await p.setInputFiles("#files", { name: "o-ga.png", mimeType: "image/png", buffer: PNG });
+  await Promise.all([p.waitForURL(/\/phan-anh\/[0-9a-f-]+\?moi=1/), p.click("#sr-submit")]);
+  const id = new URL(p.url()).pathname.split("/").pop();
+  check((await p.locator(".alert-ok").count()) === 1, `the report is filed (${id})`);
+  check((await p.locator("#sr-state").textContent()).trim() === "Đã tiếp nhận, chờ xử lý", "it waits for the unit");
+  check((await p.locator("main").textContent()).includes("o-ga.png"), "the reporter sees the photo");
+  await axe(p, "/phan-anh/{id}");
+  // The Department of Construction (routed by category and ward) handles it.
+  const officer = await signIn(browser, base, "hientruong");
+  await officer.page.goto(`${base}/can-bo/phan-anh`);
+  check((await officer.page.locator(`a[href="/can-bo/phan-anh/${id}"]`).count()) === 1, "the unit finds it in its list");
+  await axe(officer.page, "/can-bo/phan-anh");
+  await officer.page.goto(`${base}/can-bo/phan-anh/${id}`);
+  await axe(officer.page, "/can-bo/phan-anh/{id}");
+  await reportAct(base, officer, id, "accept");
+  await reportAct(base, officer, id, "resolve", async (f) => {
+    await f.locator("textarea[name=text]").fill("Đã thảm lại mặt đường đoạn trước số 10 Lê Lợi");
+    await f.locator("input[type=file]").setInputFiles({ name: "da-sua.png", mimeType: "image/png", buffer: PNG });
+  });
+  // The citizen sees the public result and rates it.
+  await p.goto(`${base}/phan-anh/${id}`);
+  check((await p.locator("#sr-result").textContent()).includes("Đã thảm lại mặt đường"), "the citizen sees the public result");
+  check((await p.locator("#sr-outcome").textContent()).trim() === "Xử lý đúng hạn", "handled on time");
+  await p.check("#sr-rate-form input[name=rating][value=hai_long]");
+  await p.fill("#comment", "Xử lý nhanh");
+  await Promise.all([p.waitForURL(/ok=rated/), p.click("#sr-rate-form button[type=submit]")]);
+  check((await p.locator("#sr-rating").textContent()).includes("Hài lòng"), "the rating is recorded");
+  await axe(p, "/phan-anh/{id} (rated)");
+  // The public list, without JavaScript: filters as a plain form.
+  const anon = await browser.newContext({ javaScriptEnabled: false, locale: "vi-VN" });
+  const a = await anon.newPage();
+  await a.goto(`${base}/phan-anh`);
+  await a.selectOption("#linh-vuc", "o-ga-mat-duong");
+  await a.selectOption("#dia-ban", "000.00.35.H57");
+  await a.selectOption("#trang-thai", "closed");
+  await Promise.all([a.waitForURL(/trang-thai=closed/), a.click("#sr-filters button[type=submit]")]);
+  check((await a.locator(`#sr-table a[href="/phan-anh/${id}"]`).count()) === 1, "the public list filters to it without JavaScript");
+  await a.goto(`${base}/phan-anh/${id}`);
+  const pub = await a.locator("main").textContent();
+  check(pub.includes("Đã thảm lại mặt đường") && pub.includes("da-sua.png") && !pub.includes("o-ga.png"),
+    "the public page shows the result and its photo, not the reporter's photo");
+  for (const c of [citizen, officer]) await c.context.close();
+  await anon.close();
+}
+
 mkdirSync(shots, { recursive: true });
 const { child, base } = await startServer();
 let browser;
@@ -380,6 +452,7 @@ try {
   await citizenJourney(browser, base, true, "046195000301");
   await citizenJourney(browser, base, false, "046195000302");
   await directiveJourney(browser, base);
+  await siteReportJourney(browser, base);
 } catch (e) {
   failures += 1;
   console.log(`  FAIL ${e.stack ?? e}`);

@@ -23,6 +23,8 @@ pub const OFFICE_CODE: &str = "000.00.01.H57";
 pub const CENTRE_CODE: &str = "000.01.01.H57";
 /// The code of the Department of Justice (demo).
 pub const JUSTICE_CODE: &str = "000.00.04.H57";
+/// The code of the Department of Construction (demo; handles most on-site reports).
+pub const CONSTRUCTION_CODE: &str = "000.00.05.H57";
 
 /// City departments after the 2025 mergers (code suffix, name, English name, kind).
 const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
@@ -170,6 +172,18 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Some(OFFICE_CODE),
     ),
     ("lanhdao", "Hoàng Văn Nam", Role::Leader, Some(ROOT_CODE)),
+    (
+        "hientruong",
+        "Võ Văn Thành",
+        Role::Specialist,
+        Some(CONSTRUCTION_CODE),
+    ),
+    (
+        "lanhdao.xd",
+        "Đặng Thị Thu",
+        Role::UnitHead,
+        Some(CONSTRUCTION_CODE),
+    ),
     ("congdan", "Nguyễn Thị Hoa", Role::Citizen, None),
 ];
 
@@ -300,5 +314,6 @@ pub async fn seed(app: &App, password: Option<&str>) -> AppResult<Option<Vec<Dem
             full_name: (*full_name).to_owned(),
         });
     }
+    crate::site_reports::seed_demo(app).await?;
     Ok(Some(logins))
 }

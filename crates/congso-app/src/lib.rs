@@ -16,8 +16,10 @@ pub mod dossiers;
 pub mod error;
 pub mod jobs;
 pub mod oidc;
+pub mod petitions;
 pub mod portal;
 pub mod secrets;
+pub mod site_reports;
 pub mod units;
 pub mod users;
 
@@ -43,6 +45,8 @@ pub struct AppConfig {
     pub public_url: String,
     /// The locality on official forms ("Huế, ngày …").
     pub place_name: String,
+    /// The Open311 `jurisdiction_id` this server answers for (requests naming another get 404).
+    pub open311_jurisdiction: String,
 }
 
 impl Default for AppConfig {
@@ -53,6 +57,7 @@ impl Default for AppConfig {
             login_free_failures_per_ip: 50,
             public_url: "http://127.0.0.1:8080".to_owned(),
             place_name: "Huế".to_owned(),
+            open311_jurisdiction: "hue.gov.vn".to_owned(),
         }
     }
 }

@@ -56,6 +56,9 @@ pub enum ErrorCode {
     ChannelNotOffered,
     NewAppointmentOnce,
     InvalidAssignee,
+    PetitionNotFound,
+    ExtensionLimit,
+    PetitionNotEligible,
     ImportLineFailed,
     FormNotAvailable,
     AccountExists,
@@ -65,6 +68,9 @@ pub enum ErrorCode {
     FileTypeNotAllowed,
     DocumentMissing,
     AlreadyRated,
+    SiteReportNotFound,
+    ServiceNotFound,
+    LocationRequired,
     OidcStateInvalid,
     OidcProviderError,
     OidcTokenInvalid,
@@ -114,6 +120,9 @@ impl ErrorCode {
         ErrorCode::ChannelNotOffered,
         ErrorCode::NewAppointmentOnce,
         ErrorCode::InvalidAssignee,
+        ErrorCode::PetitionNotFound,
+        ErrorCode::ExtensionLimit,
+        ErrorCode::PetitionNotEligible,
         ErrorCode::ImportLineFailed,
         ErrorCode::FormNotAvailable,
         ErrorCode::AccountExists,
@@ -123,6 +132,9 @@ impl ErrorCode {
         ErrorCode::FileTypeNotAllowed,
         ErrorCode::DocumentMissing,
         ErrorCode::AlreadyRated,
+        ErrorCode::SiteReportNotFound,
+        ErrorCode::ServiceNotFound,
+        ErrorCode::LocationRequired,
         ErrorCode::OidcStateInvalid,
         ErrorCode::OidcProviderError,
         ErrorCode::OidcTokenInvalid,
@@ -172,6 +184,9 @@ impl ErrorCode {
             ErrorCode::ChannelNotOffered => "channel_not_offered",
             ErrorCode::NewAppointmentOnce => "new_appointment_once",
             ErrorCode::InvalidAssignee => "invalid_assignee",
+            ErrorCode::PetitionNotFound => "petition_not_found",
+            ErrorCode::ExtensionLimit => "extension_limit",
+            ErrorCode::PetitionNotEligible => "petition_not_eligible",
             ErrorCode::ImportLineFailed => "import_line_failed",
             ErrorCode::FormNotAvailable => "form_not_available",
             ErrorCode::AccountExists => "account_exists",
@@ -181,6 +196,9 @@ impl ErrorCode {
             ErrorCode::FileTypeNotAllowed => "file_type_not_allowed",
             ErrorCode::DocumentMissing => "document_missing",
             ErrorCode::AlreadyRated => "already_rated",
+            ErrorCode::SiteReportNotFound => "site_report_not_found",
+            ErrorCode::ServiceNotFound => "service_not_found",
+            ErrorCode::LocationRequired => "location_required",
             ErrorCode::OidcStateInvalid => "oidc_state_invalid",
             ErrorCode::OidcProviderError => "oidc_provider_error",
             ErrorCode::OidcTokenInvalid => "oidc_token_invalid",
@@ -197,7 +215,10 @@ impl ErrorCode {
             | ErrorCode::UnitNotFound
             | ErrorCode::UserNotFound
             | ErrorCode::ProcedureNotFound
-            | ErrorCode::DossierNotFound => 404,
+            | ErrorCode::PetitionNotFound
+            | ErrorCode::DossierNotFound
+            | ErrorCode::SiteReportNotFound
+            | ErrorCode::ServiceNotFound => 404,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::InvalidToken => 401,
@@ -214,6 +235,8 @@ impl ErrorCode {
             | ErrorCode::ProcedureRepealed
             | ErrorCode::IllegalTransition
             | ErrorCode::NewAppointmentOnce
+            | ErrorCode::ExtensionLimit
+            | ErrorCode::PetitionNotEligible
             | ErrorCode::FormNotAvailable
             | ErrorCode::AccountExists
             | ErrorCode::AlreadyRated => 409,
@@ -239,6 +262,7 @@ impl ErrorCode {
             | ErrorCode::ContactRequired
             | ErrorCode::ResetLinkInvalid
             | ErrorCode::DocumentMissing
+            | ErrorCode::LocationRequired
             | ErrorCode::OidcStateInvalid
             | ErrorCode::OidcProviderError
             | ErrorCode::OidcTokenInvalid => 400,
@@ -408,6 +432,18 @@ impl ErrorCode {
                 "Người được phân công phải là công chức của đơn vị đang giải quyết hồ sơ.",
                 "The assignee must be an officer of the unit processing the dossier.",
             ),
+            ErrorCode::PetitionNotFound => (
+                "Không tìm thấy đơn hoặc nội dung đơn với mã đã cho.",
+                "No petition or petition item with this id.",
+            ),
+            ErrorCode::ExtensionLimit => (
+                "Không thể gia hạn thêm: đã hết số lần hoặc số ngày gia hạn pháp luật cho phép đối với loại đơn này.",
+                "No further extension: the number or length of extensions the law allows for this kind of petition is used up.",
+            ),
+            ErrorCode::PetitionNotEligible => (
+                "Đơn không đủ điều kiện để thực hiện thao tác này (ví dụ: tố cáo nặc danh không được thụ lý; khiếu nại lần hai phải gắn với khiếu nại lần đầu đã có quyết định hoặc đã hết hạn giải quyết).",
+                "The petition does not qualify for this action (e.g. an anonymous denunciation is not accepted; a second complaint must follow a first complaint that was decided or whose time limit passed).",
+            ),
             ErrorCode::AccountExists => (
                 "Số căn cước, email hoặc số điện thoại này đã có tài khoản. Hãy đăng nhập, hoặc dùng \"Quên mật khẩu\" để đặt lại mật khẩu.",
                 "An account already uses this identity number, email or phone. Log in, or use \"Forgot password\".",
@@ -435,6 +471,18 @@ impl ErrorCode {
             ErrorCode::AlreadyRated => (
                 "Ông/Bà đã đánh giá hồ sơ này.",
                 "You have already rated this dossier.",
+            ),
+            ErrorCode::SiteReportNotFound => (
+                "Không tìm thấy phản ánh hiện trường với mã đã cho.",
+                "No on-site report with this id.",
+            ),
+            ErrorCode::ServiceNotFound => (
+                "Không tìm thấy lĩnh vực phản ánh (mã dịch vụ) đã chọn.",
+                "No report category (service code) with this code.",
+            ),
+            ErrorCode::LocationRequired => (
+                "Cần cho biết vị trí: tọa độ (vĩ độ và kinh độ hợp lệ) hoặc địa chỉ.",
+                "Give the location: valid coordinates (latitude and longitude) or an address.",
             ),
             ErrorCode::FormNotAvailable => (
                 "Hồ sơ chưa có văn bản này (ví dụ: chưa có yêu cầu bổ sung thì chưa có Mẫu 02; hồ sơ trực tuyến chưa được tiếp nhận thì chưa có Mẫu 01).",

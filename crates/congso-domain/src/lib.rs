@@ -8,8 +8,10 @@ pub mod dossier;
 pub mod error;
 pub mod lang;
 pub mod newtypes;
+pub mod petition;
 pub mod procedure;
 pub mod role;
+pub mod site_report;
 pub mod time_vn;
 pub mod unit;
 

@@ -54,8 +54,12 @@ pub enum Permission {
     Direct,
     /// See reports and dashboards of the unit.
     ReportView,
+    /// Receive, classify and handle citizens' petitions (đơn) of the unit.
+    PetitionHandle,
     /// Create, edit, publish and repeal procedures in the catalogue.
     CatalogueManage,
+    /// Handle on-site reports routed to the unit (accept, assign, resolve, reject, ask for time).
+    SiteReportHandle,
 }
 
 impl Role {
@@ -133,7 +137,13 @@ impl Role {
         match self {
             Role::Citizen => &[],
             Role::OneStopOfficer => &[DossierReceive, ReportView],
-            Role::Specialist => &[DossierProcess, TaskReport, ReportView],
+            Role::Specialist => &[
+                DossierProcess,
+                TaskReport,
+                ReportView,
+                SiteReportHandle,
+                PetitionHandle,
+            ],
             Role::UnitHead => &[
                 UserManage,
                 AuditRead,
@@ -141,9 +151,17 @@ impl Role {
                 DossierApprove,
                 TaskReport,
                 ReportView,
+                SiteReportHandle,
+                PetitionHandle,
             ],
-            Role::OfficeStaff => &[DirectiveManage, ReportView, AuditRead],
-            Role::Leader => &[Direct, DossierApprove, ReportView, AuditRead],
+            Role::OfficeStaff => &[DirectiveManage, ReportView, AuditRead, PetitionHandle],
+            Role::Leader => &[
+                Direct,
+                DossierApprove,
+                ReportView,
+                AuditRead,
+                PetitionHandle,
+            ],
             Role::Admin => &[
                 UnitManage,
                 UserManage,

@@ -10,6 +10,7 @@ pub mod ctx;
 pub mod error;
 pub mod i18n;
 pub mod metrics;
+pub mod open311;
 pub mod pages;
 pub mod state;
 
@@ -56,7 +57,9 @@ use crate::error::WebError;
         (name = "procedures", description = "The administrative procedure catalogue"),
         (name = "dossiers", description = "The one-stop desk: dossiers and their lifecycle"),
         (name = "directives", description = "Directive tracking: leaders' directives, tasks to units, the report"),
+        (name = "petitions", description = "Citizens' petitions: complaints, denunciations, recommendations, feedback; statutory clocks; the resolution-rate report; citizen reception"),
         (name = "portal", description = "The citizen portal: a citizen's own dossiers, online submission, supplements, ratings"),
+        (name = "site_reports", description = "On-site reports (phản ánh hiện trường): the public list, statistics, the unit's actions, the reporter's rating (Open311 GeoReport v2 is at /open311/v2)"),
     )
 )]
 struct ApiDoc;
@@ -108,9 +111,23 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::directives::act))
         .routes(routes!(api::directives::list))
         .routes(routes!(api::directives::report))
+        .routes(routes!(api::petitions::create))
+        .routes(routes!(api::petitions::get))
+        .routes(routes!(api::petitions::add_item))
+        .routes(routes!(api::petitions::inbox))
+        .routes(routes!(api::petitions::get_item))
+        .routes(routes!(api::petitions::act))
+        .routes(routes!(api::petitions::report))
+        .routes(routes!(api::petitions::schedule, api::petitions::add_day))
+        .routes(routes!(api::petitions::log, api::petitions::add_visit))
         .routes(routes!(api::portal::get))
         .routes(routes!(api::portal::rate))
         .routes(routes!(api::portal::download))
+        .routes(routes!(api::site_reports::list))
+        .routes(routes!(api::site_reports::get))
+        .routes(routes!(api::site_reports::act))
+        .routes(routes!(api::site_reports::rate))
+        .routes(routes!(api::site_reports::stats))
 }
 
 /// The largest request of the portal's upload endpoints (all files together).
@@ -246,6 +263,20 @@ pub fn router(state: AppState) -> Router {
         .route("/can-bo/ho-so/{code}", get(pages::desk::dossier))
         .route("/can-bo/ho-so/{code}/thao-tac", post(pages::desk::act))
         .route("/tra-cuu", get(pages::desk::lookup))
+        .route("/don-thu", get(pages::petitions::inbox))
+        .route(
+            "/don-thu/tiep-nhan",
+            get(pages::petitions::new_form).post(pages::petitions::new_submit),
+        )
+        .route("/don-thu/bao-cao", get(pages::petitions::report))
+        .route("/don-thu/noi-dung/{id}", get(pages::petitions::item))
+        .route(
+            "/don-thu/noi-dung/{id}/thao-tac",
+            post(pages::petitions::item_act),
+        )
+        .route("/tiep-cong-dan", get(pages::petitions::reception))
+        .route("/tiep-cong-dan/lich", post(pages::petitions::reception_day))
+        .route("/tiep-cong-dan/so", post(pages::petitions::reception_visit))
         .route("/chi-dao", get(pages::directives::dashboard))
         .route("/chi-dao/bao-cao.xlsx", get(pages::directives::export))
         .route("/chi-dao/nhiem-vu/{id}", get(pages::directives::task))
@@ -318,6 +349,29 @@ pub fn router(state: AppState) -> Router {
                 state.web.max_upload_bytes,
             )),
         )
+        .route("/phan-anh", get(pages::site_reports::list))
+        .route(
+            "/phan-anh/gui",
+            get(pages::site_reports::new_form)
+                .post(pages::site_reports::new_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    state.web.max_upload_bytes,
+                )),
+        )
+        .route("/phan-anh/{id}", get(pages::site_reports::report))
+        .route("/phan-anh/{id}/danh-gia", post(pages::site_reports::rate))
+        .route(
+            "/phan-anh/{id}/anh/{media}",
+            get(pages::site_reports::photo),
+        )
+        .route("/can-bo/phan-anh", get(pages::site_reports::inbox))
+        .route("/can-bo/phan-anh/{id}", get(pages::site_reports::handle))
+        .route(
+            "/can-bo/phan-anh/{id}/thao-tac",
+            post(pages::site_reports::act).layer(axum::extract::DefaultBodyLimit::max(
+                state.web.max_upload_bytes,
+            )),
+        )
         .route("/dossiers/so-theo-doi.xlsx", get(pages::forms::book_xlsx))
         .route("/dossiers/{code}/{file}", get(pages::forms::form_pdf))
         .route("/ho-so/{code}/{file}", get(pages::forms::form_pdf))
@@ -382,6 +436,9 @@ pub fn router(state: AppState) -> Router {
     routes
         .layer(middleware::from_fn_with_state(state.clone(), ctx::csrf))
         .layer(middleware::from_fn_with_state(state.clone(), ctx::context))
+        // Open311 clients carry no cookie and sign a POST with their api_key: outside the CSRF
+        // check (and the session context), under the same headers and error pages.
+        .merge(open311::routes(&state))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

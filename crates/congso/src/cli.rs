@@ -134,6 +134,19 @@ pub enum AdminCommand {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Open311 GeoReport v2 API keys (for clients that file on-site reports).
+    #[command(name = "open311-key", subcommand)]
+    Open311Key(Open311KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Open311KeyCommand {
+    /// Create an Open311 API key; the key is printed on the last line (only its digest is kept).
+    Create {
+        /// Who the key is for (the client application).
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +238,7 @@ pub fn app(db: Db, cfg: &Config) -> anyhow::Result<App> {
             session_idle_minutes: cfg.session_idle_minutes,
             public_url: cfg.public_url.clone(),
             place_name: cfg.place_name.clone(),
+            open311_jurisdiction: cfg.open311_jurisdiction.clone(),
             ..AppConfig::default()
         },
     )
@@ -354,6 +368,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_err(user_error)?;
             println!("Token cho / token for {user} (chỉ hiển thị một lần / shown once):");
             println!("{token}");
+            ExitCode::SUCCESS
+        }
+        Command::Admin(AdminCommand::Open311Key(Open311KeyCommand::Create { name })) => {
+            let (row, key) =
+                congso_app::site_reports::create_api_key(&app, &Actor::system(), &name)
+                    .await
+                    .map_err(user_error)?;
+            println!(
+                "Khóa Open311 cho / Open311 api_key for {} ({}) (chỉ hiển thị một lần / shown once):",
+                row.name, row.id
+            );
+            println!("{key}");
             ExitCode::SUCCESS
         }
         Command::Import(ImportCommand::Procedures { file }) => {

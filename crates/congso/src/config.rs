@@ -4,6 +4,7 @@
 //! Environment variables:
 //! - `CONGSO_BIND`, `CONGSO_DATABASE_URL`, `CONGSO_DATA_DIR`, `CONGSO_CONFIG` (also flags)
 //! - `CONGSO_PUBLIC_URL`: the address citizens use (links in emails)
+//! - `CONGSO_OPEN311_JURISDICTION`: the Open311 `jurisdiction_id` served (default `hue.gov.vn`)
 //! - `CONGSO_SECURE_COOKIES=1`: mark cookies `Secure` (behind HTTPS)
 //! - `CONGSO_SMTP_HOST`, `CONGSO_SMTP_PORT`, `CONGSO_SMTP_USERNAME`, `CONGSO_SMTP_PASSWORD`,
 //!   `CONGSO_SMTP_SECURITY` (`starttls` | `tls` | `none`), `CONGSO_MAIL_FROM`
@@ -29,6 +30,8 @@ pub struct Config {
     pub public_url: String,
     /// The locality that starts the date line of official forms ("Huế, ngày …").
     pub place_name: String,
+    /// The Open311 GeoReport v2 `jurisdiction_id` this server answers for.
+    pub open311_jurisdiction: String,
     pub secure_cookies: bool,
     pub session_idle_minutes: i64,
     pub max_body_bytes: usize,
@@ -98,6 +101,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             public_url: "http://127.0.0.1:8080".into(),
             place_name: "Huế".into(),
+            open311_jurisdiction: "hue.gov.vn".into(),
             secure_cookies: false,
             session_idle_minutes: 30,
             max_body_bytes: 2 * 1024 * 1024,
@@ -167,6 +171,7 @@ database_url = ""                     # CONGSO_DATABASE_URL; empty = sqlite://<d
 data_dir = "./data"                   # CONGSO_DATA_DIR: database, outbox, files
 public_url = "http://127.0.0.1:8080"  # CONGSO_PUBLIC_URL: used in links sent by email and QR codes
 place_name = "Huế"                    # CONGSO_PLACE_NAME: the place on official forms ("Huế, ngày …")
+open311_jurisdiction = "hue.gov.vn"   # CONGSO_OPEN311_JURISDICTION: the Open311 jurisdiction_id served
 secure_cookies = false                # CONGSO_SECURE_COOKIES=1 when served over HTTPS
 session_idle_minutes = 30             # sign out after this long without activity
 max_body_bytes = 2097152              # largest accepted request body
@@ -258,6 +263,10 @@ impl Config {
         set(&mut self.database_url, "CONGSO_DATABASE_URL");
         set(&mut self.public_url, "CONGSO_PUBLIC_URL");
         set(&mut self.place_name, "CONGSO_PLACE_NAME");
+        set(
+            &mut self.open311_jurisdiction,
+            "CONGSO_OPEN311_JURISDICTION",
+        );
         set(&mut self.mail.from, "CONGSO_MAIL_FROM");
         set(&mut self.mail.smtp_host, "CONGSO_SMTP_HOST");
         set(&mut self.mail.smtp_username, "CONGSO_SMTP_USERNAME");

@@ -210,6 +210,7 @@ pub async fn key_uses(tx: &mut Tx, storage_key: &str) -> DbResult<i64> {
     tx_run!(tx, |c| sqlx::query_scalar::<_, i64>(
         "SELECT (SELECT COUNT(*) FROM attachments WHERE storage_key = $1) \
               + (SELECT COUNT(*) FROM task_attachments WHERE storage_key = $1) \
+              + (SELECT COUNT(*) FROM site_report_media WHERE storage_key = $1) \
               + (SELECT COUNT(*) FROM drafts WHERE data LIKE $2)"
     )
     .bind(storage_key)

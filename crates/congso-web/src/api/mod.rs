@@ -5,8 +5,10 @@ pub mod auth;
 pub mod calendar;
 pub mod directives;
 pub mod dossiers;
+pub mod petitions;
 pub mod portal;
 pub mod procedures;
+pub mod site_reports;
 pub mod units;
 pub mod users;
 

@@ -10,8 +10,10 @@ pub mod directives;
 pub mod forms;
 pub mod home;
 pub mod oidc;
+pub mod petitions;
 pub mod portal;
 pub mod procedures;
+pub mod site_reports;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -30,6 +32,8 @@ pub struct Page {
     pub is_admin: bool,
     /// The Office and leaders see the directive dashboard.
     pub sees_directives: bool,
+    /// Officers who handle petitions see the petitions inbox.
+    pub handles_petitions: bool,
     pub csrf: String,
     pub path: String,
     pub path_enc: String,
@@ -50,6 +54,10 @@ impl Page {
             sees_directives: ctx.actor.as_ref().is_some_and(|a| {
                 a.may_somewhere(Permission::DirectiveManage) || a.may_somewhere(Permission::Direct)
             }),
+            handles_petitions: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.may_somewhere(Permission::PetitionHandle)),
             csrf: ctx.csrf_token.clone(),
             path: ctx.path.clone(),
             path_enc: encode_component(&ctx.path),

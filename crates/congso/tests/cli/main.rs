@@ -5,4 +5,5 @@ mod calendar;
 mod catalogue;
 mod directives;
 mod durability;
+mod open311;
 mod support;
