@@ -274,20 +274,27 @@ async fn create(
     let checked = check_new(&new)?;
     let now = new.received_at.unwrap_or_else(|| app.now());
     let cal = refs(app).await?;
-    let mut tx = app.db.begin_write().await?;
-    let row = create_in(
-        &mut tx,
-        app,
-        cal.clone(),
-        actor,
-        &new,
-        online_submission,
-        now,
-        checked,
-        false,
-    )
-    .await?;
-    tx.commit().await?;
+    let (w_app, w_cal, w_actor) = (app.clone(), cal.clone(), actor.clone());
+    let row = app
+        .db
+        .run_write(async move {
+            let mut tx = w_app.db.begin_write().await?;
+            let row = create_in(
+                &mut tx,
+                &w_app,
+                w_cal,
+                &w_actor,
+                &new,
+                online_submission,
+                now,
+                checked,
+                false,
+            )
+            .await?;
+            tx.commit().await?;
+            AppResult::Ok(row)
+        })
+        .await??;
     view_after(app, cal, &row, now).await
 }
 
@@ -788,9 +795,16 @@ pub async fn act_at(
     now: Ts,
 ) -> AppResult<DossierView> {
     let cal = refs(app).await?;
-    let mut tx = app.db.begin_write().await?;
-    let row = act_in(&mut tx, app, cal.clone(), actor, code, &input, now, false).await?;
-    tx.commit().await?;
+    let (w_app, w_cal, w_actor, code) = (app.clone(), cal.clone(), actor.clone(), code.to_owned());
+    let row = app
+        .db
+        .run_write(async move {
+            let mut tx = w_app.db.begin_write().await?;
+            let row = act_in(&mut tx, &w_app, w_cal, &w_actor, &code, &input, now, false).await?;
+            tx.commit().await?;
+            AppResult::Ok(row)
+        })
+        .await??;
     view_after(app, cal, &row, now).await
 }
 

@@ -56,9 +56,20 @@ impl Default for WebConfig {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every extractor of every request, so it is one
+/// reference count (the application itself holds a dozen).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<StateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = StateInner;
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
+}
+
+/// The contents of [`AppState`].
+pub struct StateInner {
     pub app: App,
     /// The deployment's signing key (CSRF tokens).
     pub key: Arc<Vec<u8>>,
@@ -89,12 +100,12 @@ impl AppState {
             )),
             None => None,
         };
-        Ok(AppState {
+        Ok(AppState(Arc::new(StateInner {
             app,
             key: Arc::new(key),
             metrics: Arc::new(Metrics::default()),
             web: Arc::new(web),
             oidc,
-        })
+        })))
     }
 }

@@ -176,7 +176,7 @@ secure_cookies = false                # CONGSO_SECURE_COOKIES=1 when served over
 session_idle_minutes = 30             # sign out after this long without activity
 max_body_bytes = 2097152              # largest accepted request body
 sqlite_synchronous_full = false       # true: survive power loss at some write cost
-sqlite_mmap_bytes = 268435456         # SQLite file mapped into memory (faster reads); 0 = off
+sqlite_mmap_bytes = 0                 # bytes of the SQLite file mapped into memory; 0 = off
 database_max_connections = 16
 
 [mail]
