@@ -131,17 +131,42 @@ pub async fn insert(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
     .map(|_| ()))
 }
 
-/// Writes the whole current state (same id). The row was read in the same transaction.
+/// Writes the columns a dossier's handling changes. The rest (code, procedure, channel, regime,
+/// receiving unit, citizen, applicant, documents, submission and creation times) is fixed when
+/// the dossier is created and is not written again: SQLite rewrites every index whose columns
+/// appear in an UPDATE's SET list, so naming only these spares the code and citizen indexes on
+/// each transition.
 pub async fn update(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
-    const SQL: &str = "UPDATE dossiers SET code = $2, procedure_id = $3, procedure_version = $4, procedure_code = $5, \
-        procedure_name = $6, channel = $7, regime = $8, receiving_unit_id = $9, processing_unit_id = $10, assignee_id = $11, \
-        citizen_id = $12, status = $13, open = $14, applicant_name = $15, applicant_folded = $16, applicant_id_number = $17, \
-        applicant_phone = $18, applicant_email = $19, applicant_address = $20, documents = $21, clock = $22, \
-        submitted_at = $23, received_at = $24, appointment_at = $25, due_at = $26, paused_since = $27, resume_status = $28, \
-        supplements = $29, fee_vnd = $30, amount_due = $31, apology_required_at = $32, apology_at = $33, forwarded_at = $34, \
-        step_index = $35, step_started_at = $36, step_escalated = $37, finished_at = $38, returned_at = $39, result = $40, \
-        outcome = $41, created_at = $42, updated_at = $43 WHERE id = $1";
-    tx_run!(tx, |c| bind_all!(sqlx::query(SQL), d)
+    const SQL: &str = "UPDATE dossiers SET processing_unit_id = $2, assignee_id = $3, status = $4, open = $5, \
+        clock = $6, received_at = $7, appointment_at = $8, due_at = $9, paused_since = $10, resume_status = $11, \
+        supplements = $12, amount_due = $13, apology_required_at = $14, apology_at = $15, forwarded_at = $16, \
+        step_index = $17, step_started_at = $18, step_escalated = $19, finished_at = $20, returned_at = $21, \
+        result = $22, outcome = $23, updated_at = $24 WHERE id = $1";
+    tx_run!(tx, |c| sqlx::query(SQL)
+        .bind(d.id)
+        .bind(d.processing_unit_id)
+        .bind(d.assignee_id)
+        .bind(&d.status)
+        .bind(d.open)
+        .bind(&d.clock)
+        .bind(d.received_at)
+        .bind(d.appointment_at)
+        .bind(d.due_at)
+        .bind(d.paused_since)
+        .bind(&d.resume_status)
+        .bind(d.supplements)
+        .bind(d.amount_due)
+        .bind(d.apology_required_at)
+        .bind(d.apology_at)
+        .bind(d.forwarded_at)
+        .bind(d.step_index)
+        .bind(d.step_started_at)
+        .bind(d.step_escalated)
+        .bind(d.finished_at)
+        .bind(d.returned_at)
+        .bind(&d.result)
+        .bind(&d.outcome)
+        .bind(d.updated_at)
         .execute(c)
         .await
         .map(|_| ()))
