@@ -110,12 +110,15 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
     // Lock (or create) the chain head. On PostgreSQL `FOR UPDATE` queues concurrent writers of the
     // same subject; on SQLite the write transaction already holds the database lock.
     let head: Option<(i64, String)> = match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_as("SELECT last_seq, last_hash FROM event_chains WHERE subject_id = $1")
-                .bind(e.subject_id)
-                .fetch_optional(&mut **t)
-                .await?
-        }
+        Tx::Sqlite(t) => match t.known_head(e.subject_id) {
+            Some(known) => known,
+            None => {
+                sqlx::query_as("SELECT last_seq, last_hash FROM event_chains WHERE subject_id = $1")
+                    .bind(e.subject_id)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        },
         Tx::Postgres(t) => {
             sqlx::query_as(
                 "SELECT last_seq, last_hash FROM event_chains WHERE subject_id = $1 FOR UPDATE",
@@ -185,6 +188,7 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
                 concat!(insert_event!(), "; ", update_head!())
             };
             bound!(both).execute(&mut **t).await?;
+            t.remember_head(e.subject_id, Some((seq, hash.clone())));
         }
         Tx::Postgres(t) => {
             bound!(insert_event!()).execute(&mut **t).await?;

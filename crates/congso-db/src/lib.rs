@@ -48,6 +48,25 @@ pub enum Tx {
 pub struct SqliteTx {
     tx: SqliteConn,
     _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Event-chain heads (last seq and hash; `None`: no chain yet) already read in this write
+    /// transaction with their subject, so that [`events::append`] need not read them again.
+    /// Exact, because the write transaction excludes every other writer.
+    heads: std::collections::HashMap<uuid::Uuid, Option<(i64, String)>>,
+}
+
+impl SqliteTx {
+    /// The chain head of `subject` if this write transaction already knows it.
+    pub(crate) fn known_head(&self, subject: uuid::Uuid) -> Option<Option<(i64, String)>> {
+        self.heads.get(&subject).cloned()
+    }
+
+    /// Remembers a chain head read (or written) in this write transaction. Ignored in a read
+    /// transaction, where another writer may move the head.
+    pub(crate) fn remember_head(&mut self, subject: uuid::Uuid, head: Option<(i64, String)>) {
+        if self._writer.is_some() {
+            self.heads.insert(subject, head);
+        }
+    }
 }
 
 /// A SQLite transaction, or a bare connection for reads that need no common snapshot
@@ -278,6 +297,7 @@ impl Db {
                 Tx::Sqlite(SqliteTx {
                     tx: SqliteConn::Tx(p.begin_with("BEGIN IMMEDIATE").await?),
                     _writer: Some(writer),
+                    heads: Default::default(),
                 })
             }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -314,6 +334,7 @@ impl Db {
             Db::Sqlite(p) => Tx::Sqlite(SqliteTx {
                 tx: SqliteConn::Tx(p.begin().await?),
                 _writer: None,
+                heads: Default::default(),
             }),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
@@ -327,6 +348,7 @@ impl Db {
             Db::Sqlite(p) => Tx::Sqlite(SqliteTx {
                 tx: SqliteConn::Plain(p.acquire().await?),
                 _writer: None,
+                heads: Default::default(),
             }),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })

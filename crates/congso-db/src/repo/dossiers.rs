@@ -172,19 +172,34 @@ pub async fn update(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
         .map(|_| ()))
 }
 
+#[derive(sqlx::FromRow)]
+struct RowWithHead {
+    #[sqlx(flatten)]
+    row: DossierRow,
+    head_seq: Option<i64>,
+    head_hash: Option<String>,
+}
+
 /// The dossier with this code, locked for the rest of the transaction on PostgreSQL (SQLite's
 /// write transaction already excludes other writers).
 pub async fn by_code_for_update(tx: &mut Tx, code: &str) -> DbResult<Option<DossierRow>> {
     match tx {
         Tx::Sqlite(t) => {
-            sqlx::query_as::<_, DossierRow>(concat!(
+            // With the head of its event chain, which the transition's event then need not read.
+            let found = sqlx::query_as::<_, RowWithHead>(concat!(
                 "SELECT ",
                 cols!(),
-                " FROM dossiers WHERE code = $1"
+                ", (SELECT last_seq FROM event_chains WHERE subject_id = dossiers.id) AS head_seq, \
+                 (SELECT last_hash FROM event_chains WHERE subject_id = dossiers.id) AS head_hash \
+                 FROM dossiers WHERE code = $1"
             ))
             .bind(code)
             .fetch_optional(&mut **t)
-            .await
+            .await?;
+            Ok(found.map(|f| {
+                t.remember_head(f.row.id, f.head_seq.zip(f.head_hash));
+                f.row
+            }))
         }
         Tx::Postgres(t) => {
             sqlx::query_as::<_, DossierRow>(concat!(
