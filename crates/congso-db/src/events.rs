@@ -105,6 +105,42 @@ impl EventRow {
     }
 }
 
+impl NewEvent<'_> {
+    /// The row this event becomes after the chain head `head` (last seq and hash; `None` for the
+    /// first event of the subject).
+    pub fn chained(&self, head: Option<(i64, String)>) -> EventRow {
+        let (seq, prev_hash) = match head {
+            Some((s, h)) => (s + 1, h),
+            None => (1, GENESIS.to_owned()),
+        };
+        let hash = event_hash(
+            &prev_hash,
+            self.id,
+            self.subject_type,
+            self.subject_id,
+            seq,
+            self.unit_id,
+            self.actor_id,
+            self.action,
+            self.occurred_at,
+            &self.payload,
+        );
+        EventRow {
+            id: self.id,
+            subject_type: self.subject_type.to_owned(),
+            subject_id: self.subject_id,
+            seq,
+            unit_id: self.unit_id,
+            actor_id: self.actor_id,
+            action: self.action.to_owned(),
+            payload: self.payload.clone(),
+            occurred_at: self.occurred_at,
+            prev_hash,
+            hash,
+        }
+    }
+}
+
 /// Appends an event to its subject's chain, inside the caller's transaction.
 pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
     // Lock (or create) the chain head. On PostgreSQL `FOR UPDATE` queues concurrent writers of the

@@ -98,7 +98,7 @@ impl std::ops::DerefMut for SqliteTx {
 
 /// The in-process writer lock of a SQLite database file (one per file, shared by every pool that
 /// opens it).
-fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+pub(crate) fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
     use std::collections::HashMap;
     use std::sync::{Arc, LazyLock, Mutex};
     static WRITERS: LazyLock<Mutex<HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>>> =

@@ -128,7 +128,12 @@ pub async fn insert(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
     )
     .execute(c)
     .await
-    .map(|_| ()))
+    .map(|_| ()))?;
+    // A new dossier (a fresh id) has no event chain yet: its first event need not look.
+    if let Tx::Sqlite(t) = tx {
+        t.remember_head(d.id, None);
+    }
+    Ok(())
 }
 
 /// Writes the columns a dossier's handling changes. The rest (code, procedure, channel, regime,
@@ -170,6 +175,196 @@ pub async fn update(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
         .execute(c)
         .await
         .map(|_| ()))
+}
+
+/// SQLite: the dossier with this code and the head of its event chain (last seq and hash), read
+/// outside any write transaction, for [`write_transition`].
+pub async fn by_code_with_head(
+    tx: &mut Tx,
+    code: &str,
+) -> DbResult<Option<(DossierRow, Option<(i64, String)>)>> {
+    let found = tx_run!(tx, |c| sqlx::query_as::<_, RowWithHead>(concat!(
+        "SELECT ",
+        cols!(),
+        ", (SELECT last_seq FROM event_chains WHERE subject_id = dossiers.id) AS head_seq, \
+         (SELECT last_hash FROM event_chains WHERE subject_id = dossiers.id) AS head_hash \
+         FROM dossiers WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(c)
+    .await)?;
+    Ok(found.map(|f| (f.row, f.head_seq.zip(f.head_hash))))
+}
+
+/// The statements that write a decided transition (numbered parameters, see [`bind_transition`]):
+/// the dossier's changed columns only if its `updated_at` is still the one read (`$25`); the event
+/// only if the dossier was written; the chain head only if that too happened and the head is
+/// still the event's predecessor (`$37`). A new event of the same subject meanwhile also collides
+/// on `events(subject_id, seq)` (a unique violation).
+macro_rules! transition_sql {
+    (first) => {
+        transition_sql!(@ "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) \
+             SELECT $28, $27, $29, $36, $34 WHERE $37 = 0 AND changes() = 1")
+    };
+    (next) => {
+        transition_sql!(@ "UPDATE event_chains SET last_seq = $29, last_hash = $36, updated_at = $34 \
+             WHERE subject_id = $28 AND last_seq = $37 AND changes() = 1")
+    };
+    (@ $head:expr) => {
+        concat!(
+            "UPDATE dossiers SET processing_unit_id = $2, assignee_id = $3, status = $4, open = $5, \
+             clock = $6, received_at = $7, appointment_at = $8, due_at = $9, paused_since = $10, \
+             resume_status = $11, supplements = $12, amount_due = $13, apology_required_at = $14, \
+             apology_at = $15, forwarded_at = $16, step_index = $17, step_started_at = $18, \
+             step_escalated = $19, finished_at = $20, returned_at = $21, result = $22, outcome = $23, \
+             updated_at = $24 WHERE id = $1 AND updated_at = $25; ",
+            "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, \
+             occurred_at, prev_hash, hash) SELECT $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 \
+             WHERE changes() = 1; ",
+            $head
+        )
+    };
+}
+
+macro_rules! bind_transition {
+    ($q:expr, $d:expr, $before:expr, $e:expr) => {
+        $q.bind($d.id)
+            .bind($d.processing_unit_id)
+            .bind($d.assignee_id)
+            .bind(&$d.status)
+            .bind($d.open)
+            .bind(&$d.clock)
+            .bind($d.received_at)
+            .bind($d.appointment_at)
+            .bind($d.due_at)
+            .bind($d.paused_since)
+            .bind(&$d.resume_status)
+            .bind($d.supplements)
+            .bind($d.amount_due)
+            .bind($d.apology_required_at)
+            .bind($d.apology_at)
+            .bind($d.forwarded_at)
+            .bind($d.step_index)
+            .bind($d.step_started_at)
+            .bind($d.step_escalated)
+            .bind($d.finished_at)
+            .bind($d.returned_at)
+            .bind(&$d.result)
+            .bind(&$d.outcome)
+            .bind($d.updated_at)
+            .bind($before)
+            .bind($e.id)
+            .bind(&$e.subject_type)
+            .bind($e.subject_id)
+            .bind($e.seq)
+            .bind($e.unit_id)
+            .bind($e.actor_id)
+            .bind(&$e.action)
+            .bind(&$e.payload)
+            .bind($e.occurred_at)
+            .bind(&$e.prev_hash)
+            .bind(&$e.hash)
+            .bind($e.seq - 1)
+    };
+}
+
+/// SQLite: writes a transition decided from an earlier read (the dossier read with
+/// [`by_code_with_head`], the event chained on that head) inside the caller's write transaction,
+/// in one command. Returns `false` when the dossier or its chain moved since the read: the caller
+/// rolls back and decides again.
+pub async fn write_transition(
+    tx: &mut Tx,
+    d: &DossierRow,
+    before: Ts,
+    e: &crate::events::EventRow,
+) -> DbResult<bool> {
+    let Tx::Sqlite(t) = tx else {
+        return Err(sqlx::Error::Protocol(
+            "write_transition is for SQLite".to_owned(),
+        ));
+    };
+    let sql = if e.seq == 1 {
+        concat!(
+            "SELECT total_changes(); ",
+            transition_sql!(first),
+            "; SELECT total_changes()"
+        )
+    } else {
+        concat!(
+            "SELECT total_changes(); ",
+            transition_sql!(next),
+            "; SELECT total_changes()"
+        )
+    };
+    // `sqlite3_changes` counts the last write, so the delta of `total_changes()` tells what this
+    // command wrote: 3 rows, or nothing when a guard stopped it.
+    match bind_transition!(sqlx::query_scalar::<_, i64>(sql), d, before, e)
+        .fetch_all(&mut **t)
+        .await
+    {
+        Ok(v) if v.len() == 2 && v[1] - v[0] == 3 => {
+            t.remember_head(e.subject_id, Some((e.seq, e.hash.clone())));
+            Ok(true)
+        }
+        Ok(_) => Ok(false),
+        Err(err) if crate::is_unique_violation(&err) => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+/// SQLite: [`write_transition`] as a whole transaction of its own — `BEGIN IMMEDIATE`, the
+/// writes, `COMMIT` — in ONE round trip to the connection's thread, under the process's writer
+/// lock. SQLite has one writer, so the time this takes bounds the desk's throughput; three round
+/// trips (begin, write, commit) were most of it. `false`: the dossier or its chain moved since
+/// the read, nothing was written. If a statement fails, the transaction is rolled back before the
+/// connection goes back to the pool.
+pub async fn commit_transition(
+    db: &crate::Db,
+    d: &DossierRow,
+    before: Ts,
+    e: &crate::events::EventRow,
+) -> DbResult<bool> {
+    let crate::Db::Sqlite(pool) = db else {
+        return Err(sqlx::Error::Protocol(
+            "commit_transition is for SQLite".to_owned(),
+        ));
+    };
+    let _writer = crate::sqlite_writer(pool).lock_owned().await;
+    let mut conn = pool.acquire().await?;
+    let sql = if e.seq == 1 {
+        concat!(
+            "BEGIN IMMEDIATE; SELECT total_changes(); ",
+            transition_sql!(first),
+            "; SELECT total_changes(); COMMIT"
+        )
+    } else {
+        concat!(
+            "BEGIN IMMEDIATE; SELECT total_changes(); ",
+            transition_sql!(next),
+            "; SELECT total_changes(); COMMIT"
+        )
+    };
+    match bind_transition!(sqlx::query_scalar::<_, i64>(sql), d, before, e)
+        .fetch_all(&mut *conn)
+        .await
+    {
+        Ok(v) if v.len() == 2 && v[1] - v[0] == 3 => Ok(true),
+        // The guards make the writes all or nothing: a stopped command committed nothing.
+        Ok(v) if v.len() == 2 && v[1] == v[0] => Ok(false),
+        Ok(v) => Err(sqlx::Error::Protocol(format!(
+            "transition of {} wrote {v:?} rows",
+            d.code
+        ))),
+        Err(err) => {
+            // Stopped inside the transaction (or before it began: then this fails harmlessly).
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            if crate::is_unique_violation(&err) {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]

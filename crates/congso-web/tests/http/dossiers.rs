@@ -454,3 +454,37 @@ http_test!(async fn legacy_dossiers_are_replayed_through_the_engine_all_or_nothi
     let again = congso_app::dossiers::import_legacy(&app.app, &good, &|_, _| {}).await.expect_err("duplicate");
     assert!(again.detail.unwrap_or_default().contains("already exists"));
 });
+
+http_test!(async fn concurrent_actions_on_one_dossier_apply_once_and_keep_the_chain(app) {
+    // On SQLite a transition is decided outside the write lock and written only if the dossier
+    // and its event chain did not move meanwhile; racing officers must not both forward it.
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let officer = app.token("motcua").await;
+    let d = receive(&app, &officer, None).await;
+    let code = d["code"].as_str().expect("code").to_owned();
+    let events_before = app.event_count().await;
+    let actor = {
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let u = congso_db::repo::users::by_username(&mut tx, "motcua").await.expect("q").expect("user");
+        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
+    };
+    let mut tasks = vec![];
+    for _ in 0..12 {
+        let (app2, actor, code) = (app.app.clone(), actor.clone(), code.clone());
+        tasks.push(tokio::spawn(async move {
+            let input = congso_app::dossiers::ActionInput { action: "forward".into(), ..Default::default() };
+            congso_app::dossiers::act(&app2, &actor, &code, input).await.map(|v| v.status.state)
+        }));
+    }
+    let mut forwarded = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(state) => { assert_eq!(state, "forwarded"); forwarded += 1; }
+            Err(e) => assert!(matches!(e.code, congso_domain::ErrorCode::IllegalTransition | congso_domain::ErrorCode::Conflict), "{e}"),
+        }
+    }
+    assert_eq!(forwarded, 1, "exactly one forward applies");
+    assert_eq!(app.event_count().await, events_before + 1);
+    assert!(matches!(congso_db::events::verify(&app.app.db).await.expect("verify"), congso_db::events::Verification::Ok { .. }));
+});
