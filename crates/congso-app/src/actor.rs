@@ -100,22 +100,25 @@ impl Actor {
             .collect())
     }
 
-    /// [`Actor::require`] against the units in memory (`crate::units::tree`).
+    /// The roles the actor holds on `unit_id` (directly or through a unit above it), against the
+    /// units in memory (`crate::units::tree`).
+    pub fn roles_in(&self, units: &crate::units::UnitTree, unit_id: Uuid) -> Vec<Role> {
+        let chain = units.ancestors(unit_id);
+        self.grants
+            .iter()
+            .filter(|g| g.unit_id.is_some_and(|u| chain.contains(&u)))
+            .map(|g| g.role)
+            .collect()
+    }
+
+    /// [`Actor::require`] against the units in memory.
     pub fn require_in(
         &self,
         units: &crate::units::UnitTree,
         perm: Permission,
         unit_id: Uuid,
     ) -> AppResult<()> {
-        if self.is_system {
-            return Ok(());
-        }
-        let chain = units.ancestors(unit_id);
-        if self
-            .grants
-            .iter()
-            .any(|g| g.role.grants(perm) && g.unit_id.is_some_and(|u| chain.contains(&u)))
-        {
+        if self.is_system || self.roles_in(units, unit_id).iter().any(|r| r.grants(perm)) {
             Ok(())
         } else {
             tracing::info!(actor = %self.username, ?perm, %unit_id, "permission denied");

@@ -62,3 +62,35 @@ pub async fn record(
     )
     .await?)
 }
+
+/// One line of a subject's history as pages show it: when, the action, who (the system's name
+/// for events without an actor), the unit, and a note from the payload.
+pub type TimelineLine = (Ts, String, Option<String>, Option<String>, Option<String>);
+
+/// A subject's events, oldest first, each with the first of `note_keys` found in its payload.
+pub async fn timeline(
+    tx: &mut Tx,
+    subject: Uuid,
+    note_keys: &[&str],
+) -> AppResult<Vec<TimelineLine>> {
+    let system = Actor::system().full_name;
+    Ok(events::timeline(tx, subject)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+            let note = note_keys
+                .iter()
+                .find_map(|k| p[*k].as_str())
+                .map(str::to_owned);
+            (
+                e.occurred_at,
+                e.action,
+                e.actor_name
+                    .or_else(|| e.actor_id.is_none().then(|| system.clone())),
+                e.unit_name,
+                note,
+            )
+        })
+        .collect())
+}

@@ -1180,24 +1180,7 @@ pub async fn task_detail(
         return Err(AppError::new(ErrorCode::NotFound));
     }
     let view = task_view(&mut tx, &mut Names::default(), &row, app.today()).await?;
-    let events = congso_db::events::timeline(&mut tx, id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
-            (
-                e.occurred_at,
-                e.action,
-                e.actor_name
-                    .or_else(|| e.actor_id.is_none().then(|| "Hệ thống".to_owned())),
-                e.unit_name,
-                p["text"]
-                    .as_str()
-                    .or(p["reason"].as_str())
-                    .map(str::to_owned),
-            )
-        })
-        .collect();
+    let events = audit::timeline(&mut tx, id, &["text", "reason"]).await?;
     tx.commit().await?;
     Ok((view, events))
 }

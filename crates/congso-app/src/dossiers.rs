@@ -679,18 +679,6 @@ async fn notify(
     Ok(())
 }
 
-/// The roles the actor holds on `unit` (directly or through a unit above it), from the units in
-/// memory.
-pub(crate) fn roles_in(units: &UnitTree, actor: &Actor, unit: Uuid) -> Vec<Role> {
-    let chain = units.ancestors(unit);
-    actor
-        .grants
-        .iter()
-        .filter(|g| g.unit_id.is_some_and(|u| chain.contains(&u)))
-        .map(|g| g.role)
-        .collect()
-}
-
 /// The roles the actor holds on `unit` (directly or through a unit above it).
 pub(crate) async fn roles_on(tx: &mut Tx, actor: &Actor, unit: Uuid) -> AppResult<Vec<Role>> {
     let chain = units::ancestors(tx, unit).await?;
@@ -724,7 +712,7 @@ fn authorize(
         return Ok(row.receiving_unit_id);
     }
     for unit in sides {
-        let held = roles_in(units, actor, *unit);
+        let held = actor.roles_in(units, *unit);
         if held.iter().any(|r| t.roles.contains(r)) {
             return Ok(*unit);
         }

@@ -749,25 +749,7 @@ pub async fn timeline(
     if !may_read(&mut tx, actor, &[i.unit_id, p.unit_id]).await? {
         return Err(AppError::new(ErrorCode::PetitionNotFound));
     }
-    let lines = congso_db::events::timeline(&mut tx, id)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
-            (
-                e.occurred_at,
-                e.action,
-                e.actor_name
-                    .or_else(|| e.actor_id.is_none().then(|| "Hệ thống".to_owned())),
-                e.unit_name,
-                p["text"]
-                    .as_str()
-                    .or(p["reason"].as_str())
-                    .or(p["recipient"].as_str())
-                    .map(str::to_owned),
-            )
-        })
-        .collect();
+    let lines = audit::timeline(&mut tx, id, &["text", "reason", "recipient"]).await?;
     tx.commit().await?;
     Ok(lines)
 }

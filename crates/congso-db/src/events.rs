@@ -164,22 +164,7 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
             .await?
         }
     };
-    let (seq, prev_hash) = match head {
-        Some((s, h)) => (s + 1, h),
-        None => (1, GENESIS.to_owned()),
-    };
-    let hash = event_hash(
-        &prev_hash,
-        e.id,
-        e.subject_type,
-        e.subject_id,
-        seq,
-        e.unit_id,
-        e.actor_id,
-        e.action,
-        e.occurred_at,
-        &e.payload,
-    );
+    let row = e.chained(head);
     // The event row, then the chain head (insert for the first event, else update). On SQLite
     // both statements go to the connection's worker thread in one command: `$N` parameters index
     // one argument list across the statements. PostgreSQL's extended protocol takes one statement
@@ -203,59 +188,52 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
     macro_rules! bound {
         ($sql:expr) => {
             sqlx::query($sql)
-                .bind(e.id)
-                .bind(e.subject_type)
-                .bind(e.subject_id)
-                .bind(seq)
-                .bind(e.unit_id)
-                .bind(e.actor_id)
-                .bind(e.action)
-                .bind(&e.payload)
-                .bind(e.occurred_at)
-                .bind(&prev_hash)
-                .bind(&hash)
+                .bind(row.id)
+                .bind(&row.subject_type)
+                .bind(row.subject_id)
+                .bind(row.seq)
+                .bind(row.unit_id)
+                .bind(row.actor_id)
+                .bind(&row.action)
+                .bind(&row.payload)
+                .bind(row.occurred_at)
+                .bind(&row.prev_hash)
+                .bind(&row.hash)
         };
     }
     match tx {
         Tx::Sqlite(t) => {
-            let both = if seq == 1 {
+            let both = if row.seq == 1 {
                 concat!(insert_event!(), "; ", insert_head!())
             } else {
                 concat!(insert_event!(), "; ", update_head!())
             };
             bound!(both).execute(&mut **t).await?;
-            t.remember_head(e.subject_id, Some((seq, hash.clone())));
+            t.remember_head(row.subject_id, Some((row.seq, row.hash.clone())));
         }
         Tx::Postgres(t) => {
             bound!(insert_event!()).execute(&mut **t).await?;
-            let head = if seq == 1 {
-                "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($1, $2, $3, $4, $5)"
+            if row.seq == 1 {
+                sqlx::query("INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(row.subject_id)
+                    .bind(&row.subject_type)
+                    .bind(row.seq)
+                    .bind(&row.hash)
+                    .bind(row.occurred_at)
+                    .execute(&mut **t)
+                    .await?;
             } else {
-                "UPDATE event_chains SET subject_type = $2, last_seq = $3, last_hash = $4, updated_at = $5 WHERE subject_id = $1"
-            };
-            sqlx::query(head)
-                .bind(e.subject_id)
-                .bind(e.subject_type)
-                .bind(seq)
-                .bind(&hash)
-                .bind(e.occurred_at)
-                .execute(&mut **t)
-                .await?;
+                sqlx::query("UPDATE event_chains SET last_seq = $2, last_hash = $3, updated_at = $4 WHERE subject_id = $1")
+                    .bind(row.subject_id)
+                    .bind(row.seq)
+                    .bind(&row.hash)
+                    .bind(row.occurred_at)
+                    .execute(&mut **t)
+                    .await?;
+            }
         }
     }
-    Ok(EventRow {
-        id: e.id,
-        subject_type: e.subject_type.to_owned(),
-        subject_id: e.subject_id,
-        seq,
-        unit_id: e.unit_id,
-        actor_id: e.actor_id,
-        action: e.action.to_owned(),
-        payload: e.payload.clone(),
-        occurred_at: e.occurred_at,
-        prev_hash,
-        hash,
-    })
+    Ok(row)
 }
 
 /// The events of one subject, oldest first.

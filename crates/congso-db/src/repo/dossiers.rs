@@ -136,42 +136,55 @@ pub async fn insert(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
     Ok(())
 }
 
+/// The UPDATE of the columns a dossier's handling changes (`$1` the id, `$2`–`$24` the values,
+/// bound by [`bind_update!`]); [`update`] and the transition writers share it.
+macro_rules! update_sql {
+    () => {
+        "UPDATE dossiers SET processing_unit_id = $2, assignee_id = $3, status = $4, open = $5, \
+         clock = $6, received_at = $7, appointment_at = $8, due_at = $9, paused_since = $10, \
+         resume_status = $11, supplements = $12, amount_due = $13, apology_required_at = $14, \
+         apology_at = $15, forwarded_at = $16, step_index = $17, step_started_at = $18, \
+         step_escalated = $19, finished_at = $20, returned_at = $21, result = $22, outcome = $23, \
+         updated_at = $24 WHERE id = $1"
+    };
+}
+
+macro_rules! bind_update {
+    ($q:expr, $d:expr) => {
+        $q.bind($d.id)
+            .bind($d.processing_unit_id)
+            .bind($d.assignee_id)
+            .bind(&$d.status)
+            .bind($d.open)
+            .bind(&$d.clock)
+            .bind($d.received_at)
+            .bind($d.appointment_at)
+            .bind($d.due_at)
+            .bind($d.paused_since)
+            .bind(&$d.resume_status)
+            .bind($d.supplements)
+            .bind($d.amount_due)
+            .bind($d.apology_required_at)
+            .bind($d.apology_at)
+            .bind($d.forwarded_at)
+            .bind($d.step_index)
+            .bind($d.step_started_at)
+            .bind($d.step_escalated)
+            .bind($d.finished_at)
+            .bind($d.returned_at)
+            .bind(&$d.result)
+            .bind(&$d.outcome)
+            .bind($d.updated_at)
+    };
+}
+
 /// Writes the columns a dossier's handling changes. The rest (code, procedure, channel, regime,
 /// receiving unit, citizen, applicant, documents, submission and creation times) is fixed when
 /// the dossier is created and is not written again: SQLite rewrites every index whose columns
 /// appear in an UPDATE's SET list, so naming only these spares the code and citizen indexes on
 /// each transition.
 pub async fn update(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
-    const SQL: &str = "UPDATE dossiers SET processing_unit_id = $2, assignee_id = $3, status = $4, open = $5, \
-        clock = $6, received_at = $7, appointment_at = $8, due_at = $9, paused_since = $10, resume_status = $11, \
-        supplements = $12, amount_due = $13, apology_required_at = $14, apology_at = $15, forwarded_at = $16, \
-        step_index = $17, step_started_at = $18, step_escalated = $19, finished_at = $20, returned_at = $21, \
-        result = $22, outcome = $23, updated_at = $24 WHERE id = $1";
-    tx_run!(tx, |c| sqlx::query(SQL)
-        .bind(d.id)
-        .bind(d.processing_unit_id)
-        .bind(d.assignee_id)
-        .bind(&d.status)
-        .bind(d.open)
-        .bind(&d.clock)
-        .bind(d.received_at)
-        .bind(d.appointment_at)
-        .bind(d.due_at)
-        .bind(d.paused_since)
-        .bind(&d.resume_status)
-        .bind(d.supplements)
-        .bind(d.amount_due)
-        .bind(d.apology_required_at)
-        .bind(d.apology_at)
-        .bind(d.forwarded_at)
-        .bind(d.step_index)
-        .bind(d.step_started_at)
-        .bind(d.step_escalated)
-        .bind(d.finished_at)
-        .bind(d.returned_at)
-        .bind(&d.result)
-        .bind(&d.outcome)
-        .bind(d.updated_at)
+    tx_run!(tx, |c| bind_update!(sqlx::query(update_sql!()), d)
         .execute(c)
         .await
         .map(|_| ()))
@@ -212,12 +225,8 @@ macro_rules! transition_sql {
     };
     (@ $head:expr) => {
         concat!(
-            "UPDATE dossiers SET processing_unit_id = $2, assignee_id = $3, status = $4, open = $5, \
-             clock = $6, received_at = $7, appointment_at = $8, due_at = $9, paused_since = $10, \
-             resume_status = $11, supplements = $12, amount_due = $13, apology_required_at = $14, \
-             apology_at = $15, forwarded_at = $16, step_index = $17, step_started_at = $18, \
-             step_escalated = $19, finished_at = $20, returned_at = $21, result = $22, outcome = $23, \
-             updated_at = $24 WHERE id = $1 AND updated_at = $25; ",
+            update_sql!(),
+            " AND updated_at = $25; ",
             "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, \
              occurred_at, prev_hash, hash) SELECT $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 \
              WHERE changes() = 1; ",
@@ -228,30 +237,7 @@ macro_rules! transition_sql {
 
 macro_rules! bind_transition {
     ($q:expr, $d:expr, $before:expr, $e:expr) => {
-        $q.bind($d.id)
-            .bind($d.processing_unit_id)
-            .bind($d.assignee_id)
-            .bind(&$d.status)
-            .bind($d.open)
-            .bind(&$d.clock)
-            .bind($d.received_at)
-            .bind($d.appointment_at)
-            .bind($d.due_at)
-            .bind($d.paused_since)
-            .bind(&$d.resume_status)
-            .bind($d.supplements)
-            .bind($d.amount_due)
-            .bind($d.apology_required_at)
-            .bind($d.apology_at)
-            .bind($d.forwarded_at)
-            .bind($d.step_index)
-            .bind($d.step_started_at)
-            .bind($d.step_escalated)
-            .bind($d.finished_at)
-            .bind($d.returned_at)
-            .bind(&$d.result)
-            .bind(&$d.outcome)
-            .bind($d.updated_at)
+        bind_update!($q, $d)
             .bind($before)
             .bind($e.id)
             .bind(&$e.subject_type)
@@ -379,21 +365,14 @@ struct RowWithHead {
 /// write transaction already excludes other writers).
 pub async fn by_code_for_update(tx: &mut Tx, code: &str) -> DbResult<Option<DossierRow>> {
     match tx {
-        Tx::Sqlite(t) => {
+        Tx::Sqlite(_) => {
             // With the head of its event chain, which the transition's event then need not read.
-            let found = sqlx::query_as::<_, RowWithHead>(concat!(
-                "SELECT ",
-                cols!(),
-                ", (SELECT last_seq FROM event_chains WHERE subject_id = dossiers.id) AS head_seq, \
-                 (SELECT last_hash FROM event_chains WHERE subject_id = dossiers.id) AS head_hash \
-                 FROM dossiers WHERE code = $1"
-            ))
-            .bind(code)
-            .fetch_optional(&mut **t)
-            .await?;
-            Ok(found.map(|f| {
-                t.remember_head(f.row.id, f.head_seq.zip(f.head_hash));
-                f.row
+            let found = by_code_with_head(tx, code).await?;
+            Ok(found.map(|(row, head)| {
+                if let Tx::Sqlite(t) = tx {
+                    t.remember_head(row.id, head);
+                }
+                row
             }))
         }
         Tx::Postgres(t) => {
