@@ -288,7 +288,7 @@ async fn create(
     new: NewDossier,
     online_submission: bool,
 ) -> AppResult<DossierView> {
-    let checked = check_new(&new)?;
+    check_new(&new)?;
     let now = new.received_at.unwrap_or_else(|| app.now());
     let mut cal = refs(app).await?;
     let mut rtx = app.db.reader().await?;
@@ -296,6 +296,11 @@ async fn create(
         published_procedure(&mut rtx, &new.procedure_code).await?,
     ));
     rtx.commit().await?;
+    if let Some(row) = receive_in_one_command(app, &cal, actor, &new, online_submission, now)? {
+        let row = row.await?;
+        return view_after(app, cal, &row, now).await;
+    }
+    let checked = check_new(&new)?;
     let (w_app, w_cal, w_actor) = (app.clone(), cal.clone(), actor.clone());
     let row = app
         .db
@@ -318,6 +323,62 @@ async fn create(
         })
         .await??;
     view_after(app, cal, &row, now).await
+}
+
+/// SQLite, a counter or post receipt that needs no notice and no code given: decided here
+/// (outside the write lock) and written by `repo::commit_receipt` in one round trip. `None` when
+/// the receipt takes the general path (`create_in` in a write transaction).
+fn receive_in_one_command(
+    app: &App,
+    cal: &Refs,
+    actor: &Actor,
+    new: &NewDossier,
+    online_submission: bool,
+    now: Ts,
+) -> AppResult<Option<impl std::future::Future<Output = AppResult<DossierRow>> + use<>>> {
+    let Some(procedure) = cal.procedure.clone() else {
+        return Ok(None);
+    };
+    if app.db.backend() != congso_db::Backend::Sqlite
+        || online_submission
+        || new.code.is_some()
+        || procedure.0.code != new.procedure_code.trim()
+    {
+        return Ok(None);
+    }
+    let Some(receiving) = receiving_unit(cal, actor, new, online_submission, now)? else {
+        return Ok(None);
+    };
+    let n = decide_new(
+        cal,
+        actor,
+        new,
+        online_submission,
+        now,
+        check_new(new)?,
+        receiving,
+        &procedure.0,
+        &procedure.1,
+    )?;
+    // A notice (to the applicant's email) is written in the same transaction: general path.
+    if n.row.applicant_email.is_some() || n.row.citizen_id.is_some() {
+        return Ok(None);
+    }
+    let event = audit::new_event(actor, n.subject(), n.action(), &n.payload, now)?.chained(None);
+    let app = app.clone();
+    Ok(Some(async move {
+        let db = app.db.clone();
+        let NewRow { mut row, day, .. } = n;
+        let written = app
+            .db
+            .run_write(async move {
+                let seq = repo::commit_receipt(&db, &row, day, &event).await?;
+                number(&mut row.code, seq);
+                AppResult::Ok(row)
+            })
+            .await??;
+        Ok(written)
+    }))
 }
 
 /// The view of a row just written, built in a read transaction after the commit so that the
@@ -374,41 +435,23 @@ pub(crate) struct Checked {
     id_number: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn create_in(
-    tx: &mut Tx,
-    app: &App,
-    cal: Refs,
+/// The receiving unit given by code (on the receipt date) or, without one, the unit where the
+/// actor is a one-stop officer. `None` for an online submission without a unit: the service
+/// centre, which needs a read.
+fn receiving_unit(
+    cal: &Refs,
     actor: &Actor,
     new: &NewDossier,
     online_submission: bool,
     now: Ts,
-    checked: Checked,
-    quiet: bool,
-) -> AppResult<DossierRow> {
-    let Checked {
-        name,
-        email,
-        phone,
-        id_number,
-    } = checked;
-    let channel = match new.channel.as_str() {
-        "counter" => ChannelKind::Counter,
-        "post" => ChannelKind::Post,
-        _ => ChannelKind::Online,
-    };
-    // The receiving unit: given, or the unit where the actor is a one-stop officer.
-    let receiving = match &new.receiving_unit {
+) -> AppResult<Option<units::UnitRow>> {
+    Ok(Some(match &new.receiving_unit {
         Some(code) => cal
             .units
             .by_code_on(code.trim(), local_date(now.get()))
             .cloned()
             .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(code.clone()))?,
-        None if online_submission => units::list(tx, Some(local_date(now.get())))
-            .await?
-            .into_iter()
-            .find(|u| u.kind == "service_centre")
-            .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail("service_centre"))?,
+        None if online_submission => return Ok(None),
         None => {
             let unit_id = actor
                 .grants
@@ -421,18 +464,65 @@ pub(crate) async fn create_in(
                 .cloned()
                 .ok_or(AppError::not_found())?
         }
+    }))
+}
+
+/// A new dossier decided but not written: the row (whose `code` still lacks its daily number
+/// when `numbered` is false), the receiving unit, the receipt day and the first event's payload.
+pub(crate) struct NewRow {
+    row: DossierRow,
+    receiving: units::UnitRow,
+    day: time::Date,
+    numbered: bool,
+    payload: serde_json::Value,
+}
+
+impl NewRow {
+    fn action(&self) -> &'static str {
+        if self.row.status == "submitted" {
+            "submit"
+        } else {
+            "receive"
+        }
+    }
+
+    fn subject(&self) -> Subject<'static> {
+        Subject {
+            kind: "dossier",
+            id: self.row.id,
+            unit_id: Some(self.receiving.id),
+        }
+    }
+}
+
+/// Decides a new dossier: permission, procedure channel, processing unit, clock and appointment,
+/// the code's prefix, the documents checklist. Writes nothing.
+#[allow(clippy::too_many_arguments)]
+fn decide_new(
+    cal: &Refs,
+    actor: &Actor,
+    new: &NewDossier,
+    online_submission: bool,
+    now: Ts,
+    checked: Checked,
+    receiving: units::UnitRow,
+    proc_row: &procedures::ProcRow,
+    spec: &ProcedureSpec,
+) -> AppResult<NewRow> {
+    let Checked {
+        name,
+        email,
+        phone,
+        id_number,
+    } = checked;
+    let channel = match new.channel.as_str() {
+        "counter" => ChannelKind::Counter,
+        "post" => ChannelKind::Post,
+        _ => ChannelKind::Online,
     };
     if !online_submission {
         actor.require_in(&cal.units, Permission::DossierReceive, receiving.id)?;
     }
-    let read;
-    let (proc_row, spec) = match &cal.procedure {
-        Some(p) if p.0.code == new.procedure_code.trim() => (&p.0, &p.1),
-        _ => {
-            read = published_procedure(tx, &new.procedure_code).await?;
-            (&read.0, &read.1)
-        }
-    };
     let ch = spec
         .channel(channel)
         .ok_or(AppError::new(ErrorCode::ChannelNotOffered).with_detail(channel.as_str()))?
@@ -462,19 +552,19 @@ pub(crate) async fn create_in(
         .and_then(|c| c.due(&env.cal, &env.hours))
         .map(ts);
     let day = received_local.date();
-    let code = match &new.code {
-        Some(c) => c.trim().to_owned(),
-        None => {
-            let seq = repo::next_sequence(tx, receiving.id, day).await?;
+    let (code, numbered) = match &new.code {
+        Some(c) => (c.trim().to_owned(), true),
+        // The daily number is appended when the row is written (see `number`).
+        None => (
             format!(
-                "{}-{:02}{:02}{:02}-{:04}",
+                "{}-{:02}{:02}{:02}-",
                 receiving.code,
                 day.year().rem_euclid(100),
                 u8::from(day.month()),
                 day.day(),
-                seq
-            )
-        }
+            ),
+            false,
+        ),
     };
     let documents = if new.documents.is_empty() {
         spec.documents
@@ -547,19 +637,76 @@ pub(crate) async fn create_in(
         created_at: now,
         updated_at: now,
     };
-    repo::insert(tx, &row).await?;
-    audit::record(
-        tx,
+    let payload = json!({
+        "to": row.status, "channel": row.channel, "procedure": row.procedure_code, "version": row.procedure_version,
+        "appointment_at": due.map(|d| d.unix_micros()), "unit": receiving.code,
+    });
+    Ok(NewRow {
+        row,
+        receiving,
+        day,
+        numbered,
+        payload,
+    })
+}
+
+/// Completes a dossier code's prefix with the day's sequence number (4 digits).
+fn number(code: &mut String, seq: i64) {
+    code.push_str(&format!("{seq:04}"));
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    app: &App,
+    cal: Refs,
+    actor: &Actor,
+    new: &NewDossier,
+    online_submission: bool,
+    now: Ts,
+    checked: Checked,
+    quiet: bool,
+) -> AppResult<DossierRow> {
+    let receiving = match receiving_unit(&cal, actor, new, online_submission, now)? {
+        Some(u) => u,
+        None => units::list(tx, Some(local_date(now.get())))
+            .await?
+            .into_iter()
+            .find(|u| u.kind == "service_centre")
+            .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail("service_centre"))?,
+    };
+    let read;
+    let (proc_row, spec) = match &cal.procedure {
+        Some(p) if p.0.code == new.procedure_code.trim() => (&p.0, &p.1),
+        _ => {
+            read = published_procedure(tx, &new.procedure_code).await?;
+            (&read.0, &read.1)
+        }
+    };
+    let mut n = decide_new(
+        &cal,
         actor,
-        Subject { kind: "dossier", id: row.id, unit_id: Some(receiving.id) },
-        if online_submission { "submit" } else { "receive" },
-        json!({
-            "to": row.status, "channel": row.channel, "procedure": row.procedure_code, "version": row.procedure_version,
-            "appointment_at": due.map(|d| d.unix_micros()), "unit": receiving.code,
-        }),
+        new,
+        online_submission,
         now,
-    )
-    .await?;
+        checked,
+        receiving,
+        proc_row,
+        spec,
+    )?;
+    if !n.numbered {
+        let seq = repo::next_sequence(tx, n.receiving.id, n.day).await?;
+        number(&mut n.row.code, seq);
+    }
+    let (action, subject) = (n.action(), n.subject());
+    let NewRow {
+        row,
+        receiving,
+        payload,
+        ..
+    } = n;
+    repo::insert(tx, &row).await?;
+    audit::record(tx, actor, subject, action, payload, now).await?;
     if !online_submission && !quiet {
         notify(
             tx,

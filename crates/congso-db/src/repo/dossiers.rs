@@ -353,6 +353,87 @@ pub async fn commit_transition(
     }
 }
 
+/// SQLite: a counter receipt as a whole transaction of its own in ONE round trip under the
+/// process's writer lock — `BEGIN IMMEDIATE`, the unit's daily counter, the dossier (its `code`
+/// is the prefix `…-YYMMDD-`, completed in SQL with the counter's 4-digit number), its first event
+/// and chain head, `COMMIT` — instead of six. Returns the day's number given to the dossier.
+/// `e` is the dossier's first event (seq 1).
+pub async fn commit_receipt(
+    db: &crate::Db,
+    d: &DossierRow,
+    day: Date,
+    e: &crate::events::EventRow,
+) -> DbResult<i64> {
+    use std::sync::LazyLock;
+    let crate::Db::Sqlite(pool) = db else {
+        return Err(sqlx::Error::Protocol(
+            "commit_receipt is for SQLite".to_owned(),
+        ));
+    };
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let values = PLACEHOLDERS.replacen(
+            "$2,",
+            "$2 || printf('%04d', (SELECT last FROM dossier_counters WHERE unit_id = $55 AND day = $56)),",
+            1,
+        );
+        format!(
+            concat!(
+                "BEGIN IMMEDIATE; ",
+                "INSERT INTO dossier_counters (unit_id, day, last) VALUES ($55, $56, 1) \
+                 ON CONFLICT (unit_id, day) DO UPDATE SET last = dossier_counters.last + 1; ",
+                "INSERT INTO dossiers (",
+                cols!(),
+                ") VALUES ({}); ",
+                "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, \
+                 occurred_at, prev_hash, hash) VALUES ($44, $45, $46, $47, $48, $49, $50, $51, $52, $53, $54); ",
+                "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) \
+                 VALUES ($46, $45, $47, $54, $52); ",
+                "SELECT last FROM dossier_counters WHERE unit_id = $55 AND day = $56; COMMIT"
+            ),
+            values
+        )
+    });
+    if e.seq != 1 || e.subject_id != d.id {
+        return Err(sqlx::Error::Protocol(
+            "commit_receipt: not the dossier's first event".to_owned(),
+        ));
+    }
+    let _writer = crate::sqlite_writer(pool).lock_owned().await;
+    let mut conn = pool.acquire().await?;
+    let q = bind_all!(
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(SQL.as_str())),
+        d
+    )
+    .bind(e.id)
+    .bind(&e.subject_type)
+    .bind(e.subject_id)
+    .bind(e.seq)
+    .bind(e.unit_id)
+    .bind(e.actor_id)
+    .bind(&e.action)
+    .bind(&e.payload)
+    .bind(e.occurred_at)
+    .bind(&e.prev_hash)
+    .bind(&e.hash)
+    .bind(d.receiving_unit_id)
+    .bind(day);
+    match q.fetch_all(&mut *conn).await {
+        Ok(v) if v.len() == 1 => Ok(v[0]),
+        Ok(v) => {
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            Err(sqlx::Error::Protocol(format!(
+                "receipt of {} returned {v:?}",
+                d.code
+            )))
+        }
+        Err(err) => {
+            // Stopped inside the transaction (or before it began: then this fails harmlessly).
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            Err(err)
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct RowWithHead {
     #[sqlx(flatten)]

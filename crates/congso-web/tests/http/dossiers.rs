@@ -369,6 +369,16 @@ http_test!(async fn a_thousand_concurrent_receipts_get_consecutive_codes(app) {
     codes.sort();
     let expected: Vec<String> = (1..=1000).map(|n| format!("000.01.01.H57-260302-{n:04}")).collect();
     assert_eq!(codes, expected);
+    // Each receipt wrote its dossier with its first event (on SQLite, in one command).
+    let mut tx = app.app.db.begin_read().await.expect("tx");
+    for code in [&codes[0], &codes[999]] {
+        let d = congso_db::repo::dossiers::by_code(&mut tx, code).await.expect("q").expect("dossier");
+        assert_eq!(d.code, *code);
+        let events = congso_db::events::for_subject(&mut tx, d.id).await.expect("events");
+        assert_eq!(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["receive"]);
+    }
+    tx.commit().await.expect("commit");
+    assert!(matches!(congso_db::events::verify(&app.app.db).await.expect("verify"), congso_db::events::Verification::Ok { .. }));
 });
 
 http_test!(async fn closing_a_unit_moves_its_open_dossiers_to_the_successor(app) {
