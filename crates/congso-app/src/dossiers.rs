@@ -389,9 +389,20 @@ pub(crate) async fn view_after(
     row: &DossierRow,
     now: Ts,
 ) -> AppResult<DossierView> {
+    view_with(app, cal, row, now, None).await
+}
+
+/// [`view_after`] with the timeline when the caller has it (then nothing is read).
+async fn view_with(
+    app: &App,
+    cal: Refs,
+    row: &DossierRow,
+    now: Ts,
+    history: Option<Vec<congso_db::events::NamedEvent>>,
+) -> AppResult<DossierView> {
     let mut tx = app.db.reader().await?;
     let env = env(&cal, row.receiving_unit_id);
-    let v = view(&mut tx, row, &cal, &env.hours, now).await?;
+    let v = view(&mut tx, row, &cal, &env.hours, now, history).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -988,11 +999,24 @@ async fn act_optimistic(
 ) -> AppResult<DossierView> {
     for _ in 0..OPTIMISTIC_TRIES {
         let mut rtx = app.db.reader().await?;
-        let (row, head) = repo::by_code_with_head(&mut rtx, code.trim())
+        let (row, head, mut history) = repo::by_code_with_history(&mut rtx, code.trim())
             .await?
             .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
         let d = decide(&mut rtx, &cal, actor, row, &input, now).await?;
         rtx.commit().await?;
+        // The answer's timeline: the one read and this transition's event.
+        history.push(congso_db::events::NamedEvent {
+            action: d.action.to_owned(),
+            payload: serde_json::to_string(&d.payload).map_err(AppError::internal)?,
+            occurred_at: now,
+            actor_id: actor.user_id,
+            actor_name: actor.user_id.map(|_| actor.full_name.clone()),
+            unit_name: d
+                .subject()
+                .unit_id
+                .and_then(|u| cal.units.get(u))
+                .map(|u| u.name.clone()),
+        });
         let (w_app, w_cal, w_actor) = (app.clone(), cal.clone(), actor.clone());
         let written = app
             .db
@@ -1016,7 +1040,7 @@ async fn act_optimistic(
             })
             .await??;
         if let Some(row) = written {
-            return view_after(app, cal, &row, now).await;
+            return view_with(app, cal, &row, now, Some(history)).await;
         }
     }
     Err(AppError::new(ErrorCode::Conflict).with_detail(code.to_owned()))
@@ -1424,12 +1448,14 @@ pub(crate) async fn unit_ref(tx: &mut Tx, id: Uuid) -> AppResult<UnitRef> {
     })
 }
 
+/// The dossier as the API shows it; `history` is its timeline when the caller already has it.
 async fn view(
     tx: &mut Tx,
     row: &DossierRow,
     refs: &Refs,
     hours: &OfficeHours,
     now: Ts,
+    history: Option<Vec<congso_db::events::NamedEvent>>,
 ) -> AppResult<DossierView> {
     let (units, cal) = (refs.units.as_ref(), refs.cal.as_ref());
     let state = DOSSIER
@@ -1440,8 +1466,11 @@ async fn view(
         )))?;
     let clock = clock_of(row)?;
     let at = local(now);
-    let events = congso_db::events::timeline(tx, row.id)
-        .await?
+    let events = match history {
+        Some(h) => h,
+        None => congso_db::events::timeline(tx, row.id).await?,
+    };
+    let events = events
         .into_iter()
         .map(|e| {
             let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
@@ -1553,7 +1582,7 @@ pub async fn get(app: &App, actor: &Actor, code: &str) -> AppResult<DossierView>
         return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
     }
     let env = env(&cal, row.receiving_unit_id);
-    let mut v = view(&mut tx, &row, &cal, &env.hours, now).await?;
+    let mut v = view(&mut tx, &row, &cal, &env.hours, now, None).await?;
     v.actions = permitted(&mut tx, actor, &row).await?;
     tx.commit().await?;
     Ok(v)

@@ -209,6 +209,69 @@ pub async fn by_code_with_head(
     Ok(found.map(|f| (f.row, f.head_seq.zip(f.head_hash))))
 }
 
+#[derive(sqlx::FromRow)]
+struct RowWithHistory {
+    #[sqlx(flatten)]
+    row: DossierRow,
+    head_seq: Option<i64>,
+    head_hash: Option<String>,
+    history: String,
+}
+
+/// A dossier read for a transition on SQLite: the row, the head of its event chain and its
+/// timeline (for the answer, so that building it after the write needs no second read).
+pub type RowHeadHistory = (
+    DossierRow,
+    Option<(i64, String)>,
+    Vec<crate::events::NamedEvent>,
+);
+
+/// SQLite: [`by_code_with_head`] with the dossier's timeline as [`crate::events::timeline`]
+/// gives it, in the same query (one round trip to the connection's thread instead of two).
+pub async fn by_code_with_history(tx: &mut Tx, code: &str) -> DbResult<Option<RowHeadHistory>> {
+    let found = tx_run!(tx, |c| sqlx::query_as::<_, RowWithHistory>(concat!(
+        "SELECT ",
+        cols!(),
+        ", (SELECT last_seq FROM event_chains WHERE subject_id = dossiers.id) AS head_seq, \
+         (SELECT last_hash FROM event_chains WHERE subject_id = dossiers.id) AS head_hash, \
+         (SELECT json_group_array(json_array(e.action, e.payload, e.occurred_at, hex(e.actor_id), \
+         u.full_name, n.name) ORDER BY e.seq) FROM events e LEFT JOIN users u ON u.id = e.actor_id \
+         LEFT JOIN units n ON n.id = e.unit_id WHERE e.subject_id = dossiers.id) AS history \
+         FROM dossiers WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(c)
+    .await)?;
+    let Some(f) = found else { return Ok(None) };
+    type Line = (
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let lines: Vec<Line> = serde_json::from_str(&f.history)
+        .map_err(|e| sqlx::Error::Decode(format!("history of {}: {e}", f.row.code).into()))?;
+    let mut history = Vec::with_capacity(lines.len());
+    for (action, payload, at, actor, actor_name, unit_name) in lines {
+        history.push(crate::events::NamedEvent {
+            action,
+            payload,
+            occurred_at: Ts::from_unix_micros(at).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            actor_id: match actor.filter(|a| !a.is_empty()) {
+                Some(hex) => {
+                    Some(Uuid::parse_str(&hex).map_err(|e| sqlx::Error::Decode(e.into()))?)
+                }
+                None => None,
+            },
+            actor_name,
+            unit_name,
+        });
+    }
+    Ok(Some((f.row, f.head_seq.zip(f.head_hash), history)))
+}
+
 /// The statements that write a decided transition (numbered parameters, see [`bind_transition`]):
 /// the dossier's changed columns only if its `updated_at` is still the one read (`$25`); the event
 /// only if the dossier was written; the chain head only if that too happened and the head is
@@ -226,11 +289,12 @@ macro_rules! transition_sql {
     (@ $head:expr) => {
         concat!(
             update_sql!(),
-            " AND updated_at = $25; ",
+            " AND updated_at = $25; SELECT changes(); ",
             "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, \
              occurred_at, prev_hash, hash) SELECT $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 \
-             WHERE changes() = 1; ",
-            $head
+             WHERE changes() = 1; SELECT changes(); ",
+            $head,
+            "; SELECT changes()"
         )
     };
 }
@@ -271,24 +335,20 @@ pub async fn write_transition(
     };
     let sql = if e.seq == 1 {
         concat!(
-            "SELECT total_changes(); ",
-            transition_sql!(first),
-            "; SELECT total_changes()"
+            transition_sql!(first)
         )
     } else {
         concat!(
-            "SELECT total_changes(); ",
-            transition_sql!(next),
-            "; SELECT total_changes()"
+            transition_sql!(next)
         )
     };
-    // `sqlite3_changes` counts the last write, so the delta of `total_changes()` tells what this
-    // command wrote: 3 rows, or nothing when a guard stopped it.
+    // `changes()` after each write tells what this command wrote (not counting what triggers
+    // wrote): one row each, or nothing when a guard stopped it.
     match bind_transition!(sqlx::query_scalar::<_, i64>(sql), d, before, e)
         .fetch_all(&mut **t)
         .await
     {
-        Ok(v) if v.len() == 2 && v[1] - v[0] == 3 => {
+        Ok(v) if v == [1, 1, 1] => {
             t.remember_head(e.subject_id, Some((e.seq, e.hash.clone())));
             Ok(true)
         }
@@ -319,24 +379,24 @@ pub async fn commit_transition(
     let mut conn = pool.acquire().await?;
     let sql = if e.seq == 1 {
         concat!(
-            "BEGIN IMMEDIATE; SELECT total_changes(); ",
+            "BEGIN IMMEDIATE; ",
             transition_sql!(first),
-            "; SELECT total_changes(); COMMIT"
+            "; COMMIT"
         )
     } else {
         concat!(
-            "BEGIN IMMEDIATE; SELECT total_changes(); ",
+            "BEGIN IMMEDIATE; ",
             transition_sql!(next),
-            "; SELECT total_changes(); COMMIT"
+            "; COMMIT"
         )
     };
     match bind_transition!(sqlx::query_scalar::<_, i64>(sql), d, before, e)
         .fetch_all(&mut *conn)
         .await
     {
-        Ok(v) if v.len() == 2 && v[1] - v[0] == 3 => Ok(true),
+        Ok(v) if v == [1, 1, 1] => Ok(true),
         // The guards make the writes all or nothing: a stopped command committed nothing.
-        Ok(v) if v.len() == 2 && v[1] == v[0] => Ok(false),
+        Ok(v) if v == [0, 0, 0] => Ok(false),
         Ok(v) => Err(sqlx::Error::Protocol(format!(
             "transition of {} wrote {v:?} rows",
             d.code

@@ -75,7 +75,13 @@ pub async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> TestRes
 pub async fn ok(app: &TestApp, token: &str, code: &str, body: Value) -> Value {
     let r = act(app, token, code, body.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.body);
-    r.json()
+    let answer = r.json();
+    // The answer's timeline (built from the read before the write on SQLite) is the stored one.
+    let now = app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(token), None).await;
+    if now.status == StatusCode::OK {
+        assert_eq!(answer["events"], now.json()["events"], "{body}");
+    }
+    answer
 }
 
 http_test!(async fn a_full_lifecycle_with_codes_appointment_and_timeline(app) {
