@@ -4,6 +4,7 @@
 // process, approve, finish, return, public lookup) runs through the officers' pages; axe-core
 // checks the pages for serious or critical accessibility violations. The on-site report journey:
 // a citizen reports with a photo, the responsible unit resolves it, the citizen rates the public result.
+// The public statistics page (/thong-ke): SVG charts with data tables, filters without JavaScript, axe-core.
 //
 //   node e2e/run.mjs            (CONGSO_BIN: the congso binary, default target/debug/congso)
 
@@ -437,6 +438,39 @@ async function siteReportJourney(browser, base) {
   await anon.close();
 }
 
+async function statisticsJourney(browser, base) {
+  console.log("public statistics: /thong-ke without a login, SVG charts with data tables, filters without JavaScript");
+  const anon = await browser.newContext({ javaScriptEnabled: false, locale: "vi-VN" });
+  const a = await anon.newPage();
+  await a.goto(`${base}/thong-ke`);
+  check((await a.locator("h1").textContent()).trim() === "Thống kê công khai", "the statistics page opens without a login");
+  check((await a.locator("svg.chart[role=img]").count()) >= 3, "server-rendered SVG charts");
+  check((await a.locator("svg.chart title").count()) === (await a.locator("svg.chart").count()), "every chart has a title");
+  check((await a.locator("#stats-months tbody tr").count()) >= 1, "the monthly table is there");
+  await a.selectOption("#nam", "2025");
+  await a.selectOption("#don-vi", "");
+  await Promise.all([a.waitForURL(/nam=2025/), a.click("#stats-filter button[type=submit]")]);
+  check((await a.locator("#stats-targets tbody tr").count()) >= 4, "the 2020–2025 targets are shown for 2025");
+  const csv = await (await a.request.get(`${base}/thong-ke/du-lieu.csv?nam=2025`)).text();
+  check(csv.includes("section,key,name,numerator,denominator,value"), "the CSV export");
+  await anon.close();
+  const ctx = await browser.newContext({ locale: "vi-VN", bypassCSP: true });
+  const p = await ctx.newPage();
+  await p.goto(`${base}/thong-ke?nam=2025`);
+  await axe(p, "/thong-ke");
+  await p.goto(`${base}/thong-ke`);
+  await axe(p, "/thong-ke (this year)");
+  await ctx.close();
+  const leader = await signIn(browser, base, "lanhdao");
+  await leader.page.goto(`${base}/can-bo/chi-so-766`);
+  check((await leader.page.locator("#i766-children tbody tr").count()) > 5, "the leaders' drill-down lists the city's units");
+  await axe(leader.page, "/can-bo/chi-so-766");
+  await Promise.all([leader.page.waitForURL(/don-vi=000\.00\.04\.H57/), leader.page.click('#i766-children a[href*="don-vi=000.00.04.H57"]')]);
+  check((await leader.page.locator("#i766-procedures tbody tr").count()) > 0, "a department's procedures");
+  await axe(leader.page, "/can-bo/chi-so-766?don-vi={department}");
+  await leader.context.close();
+}
+
 mkdirSync(shots, { recursive: true });
 const { child, base } = await startServer();
 let browser;
@@ -453,6 +487,7 @@ try {
   await citizenJourney(browser, base, false, "046195000302");
   await directiveJourney(browser, base);
   await siteReportJourney(browser, base);
+  await statisticsJourney(browser, base);
 } catch (e) {
   failures += 1;
   console.log(`  FAIL ${e.stack ?? e}`);

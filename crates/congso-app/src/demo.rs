@@ -315,5 +315,6 @@ pub async fn seed(app: &App, password: Option<&str>) -> AppResult<Option<Vec<Dem
         });
     }
     crate::site_reports::seed_demo(app).await?;
+    crate::targets::seed_demo(app).await?;
     Ok(Some(logins))
 }

@@ -551,7 +551,7 @@ fn decide_new(
     if online_submission && spec.online == congso_domain::procedure::OnlineLevel::None {
         return Err(AppError::new(ErrorCode::ChannelNotOffered).with_detail("online"));
     }
-    let env = env(&cal, receiving.id);
+    let env = env(cal, receiving.id);
     let received_local = local(now);
     let clock = if online_submission {
         None

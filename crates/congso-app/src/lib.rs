@@ -14,12 +14,16 @@ pub mod demo;
 pub mod directives;
 pub mod dossiers;
 pub mod error;
+pub mod index766;
 pub mod jobs;
 pub mod oidc;
 pub mod petitions;
 pub mod portal;
+pub mod reports;
 pub mod secrets;
 pub mod site_reports;
+pub mod statistics;
+pub mod targets;
 pub mod units;
 pub mod users;
 

@@ -13,6 +13,8 @@ pub mod repo;
 pub mod ts;
 
 #[cfg(feature = "testing")]
+pub mod bulk;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 use std::str::FromStr;

@@ -6,6 +6,7 @@ pub mod case;
 pub mod directive;
 pub mod dossier;
 pub mod error;
+pub mod index766;
 pub mod lang;
 pub mod newtypes;
 pub mod petition;

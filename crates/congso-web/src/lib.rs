@@ -128,6 +128,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::site_reports::act))
         .routes(routes!(api::site_reports::rate))
         .routes(routes!(api::site_reports::stats))
+        .routes(routes!(api::reports::one_stop))
+        .routes(routes!(api::reports::one_stop_csv))
+        .routes(routes!(api::reports::one_stop_xlsx))
+        .routes(routes!(api::reports_766::index))
+        .routes(routes!(api::reports_766::put_weights))
+        .routes(routes!(api::targets::list, api::targets::create))
+        .routes(routes!(api::targets::get))
+        .routes(routes!(api::targets::record_value))
 }
 
 /// The largest request of the portal's upload endpoints (all files together).
@@ -350,6 +358,10 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/phan-anh", get(pages::site_reports::list))
+        .route("/thong-ke", get(pages::statistics::page))
+        .route("/can-bo/chi-so-766", get(pages::statistics::dashboard))
+        .route("/thong-ke/du-lieu.csv", get(pages::statistics::data_csv))
+        .route("/thong-ke/du-lieu.json", get(pages::statistics::data_json))
         .route(
             "/phan-anh/gui",
             get(pages::site_reports::new_form)

@@ -64,6 +64,9 @@ pub enum Command {
     /// else the shipped data).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Reports: the one-stop report (Biểu II.06a), the rebuild of its aggregates, the QĐ 766 index.
+    #[command(subcommand)]
+    Report(crate::index766::ReportCommands),
 }
 
 #[derive(Debug, Subcommand)]
@@ -450,6 +453,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             ExitCode::SUCCESS
         }
+        Command::Report(cmd) => crate::index766::run(&app, cmd).await?,
         Command::Serve(_) | Command::Config(_) | Command::Calendar(_) => ExitCode::SUCCESS,
     };
     db.close().await;

@@ -6,6 +6,8 @@
 mod calendar;
 mod cli;
 mod config;
+mod index766;
+mod report;
 mod serve;
 
 use clap::Parser;

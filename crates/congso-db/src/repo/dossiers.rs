@@ -334,13 +334,9 @@ pub async fn write_transition(
         ));
     };
     let sql = if e.seq == 1 {
-        concat!(
-            transition_sql!(first)
-        )
+        concat!(transition_sql!(first))
     } else {
-        concat!(
-            transition_sql!(next)
-        )
+        concat!(transition_sql!(next))
     };
     // `changes()` after each write tells what this command wrote (not counting what triggers
     // wrote): one row each, or nothing when a guard stopped it.
@@ -378,17 +374,9 @@ pub async fn commit_transition(
     let _writer = crate::sqlite_writer(pool).lock_owned().await;
     let mut conn = pool.acquire().await?;
     let sql = if e.seq == 1 {
-        concat!(
-            "BEGIN IMMEDIATE; ",
-            transition_sql!(first),
-            "; COMMIT"
-        )
+        concat!("BEGIN IMMEDIATE; ", transition_sql!(first), "; COMMIT")
     } else {
-        concat!(
-            "BEGIN IMMEDIATE; ",
-            transition_sql!(next),
-            "; COMMIT"
-        )
+        concat!("BEGIN IMMEDIATE; ", transition_sql!(next), "; COMMIT")
     };
     match bind_transition!(sqlx::query_scalar::<_, i64>(sql), d, before, e)
         .fetch_all(&mut *conn)

@@ -1,4 +1,5 @@
-//! The two migration folders must stay in step: same versions, same tables, same columns.
+//! The two migration folders must stay in step: same versions, same tables and views, same
+//! columns (PostgreSQL's `information_schema.columns` lists views too).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +23,7 @@ async fn columns(db: &Db) -> BTreeMap<String, BTreeSet<String>> {
     let rows: Vec<(String, String)> = match db {
         Db::Sqlite(p) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
              AND m.name NOT GLOB '*_fts*'",
         )
         .fetch_all(p)

@@ -8,7 +8,10 @@ pub mod dossiers;
 pub mod petitions;
 pub mod portal;
 pub mod procedures;
+pub mod reports;
+pub mod reports_766;
 pub mod site_reports;
+pub mod targets;
 pub mod units;
 pub mod users;
 

@@ -27,7 +27,7 @@ const PARTS: &[(&str, &str, Option<&str>)] = &[
     ("part-onestop", "part-onestop-desc", Some("/can-bo")),
     ("part-directives", "part-directives-desc", None),
     ("part-petitions", "part-petitions-desc", None),
-    ("part-stats", "part-stats-desc", None),
+    ("part-stats", "part-stats-desc", Some("/thong-ke")),
     (
         "part-calendar",
         "part-calendar-desc",

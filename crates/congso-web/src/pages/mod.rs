@@ -14,6 +14,7 @@ pub mod petitions;
 pub mod portal;
 pub mod procedures;
 pub mod site_reports;
+pub mod statistics;
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -77,7 +77,14 @@ pub async fn ok(app: &TestApp, token: &str, code: &str, body: Value) -> Value {
     assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.body);
     let answer = r.json();
     // The answer's timeline (built from the read before the write on SQLite) is the stored one.
-    let now = app.api(Method::GET, &format!("/api/v1/dossiers/{code}"), Some(token), None).await;
+    let now = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/dossiers/{code}"),
+            Some(token),
+            None,
+        )
+        .await;
     if now.status == StatusCode::OK {
         assert_eq!(answer["events"], now.json()["events"], "{body}");
     }

@@ -6,4 +6,5 @@ mod catalogue;
 mod directives;
 mod durability;
 mod open311;
+mod reports;
 mod support;
