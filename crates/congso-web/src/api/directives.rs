@@ -305,24 +305,6 @@ pub struct TasksQuery {
     pub to: Option<String>,
 }
 
-fn period(
-    st: &AppState,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> WebResult<(time::Date, time::Date)> {
-    let today = st.app.today();
-    let from = match from.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => time::Date::from_calendar_date(today.year() - 1, time::Month::December, 15)
-            .unwrap_or(today),
-    };
-    let to = match to.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => today,
-    };
-    Ok((from, to))
-}
-
 /// Tasks given in a period, with their computed status.
 #[utoipa::path(
     get, path = "/tasks", tag = "directives",
@@ -342,7 +324,7 @@ pub async fn list(
         })?),
         None => None,
     };
-    let (from, to) = period(&st, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = directives_period(&st, q.from.as_deref(), q.to.as_deref())?;
     let tasks = directives::list_tasks(&st.app, actor, q.unit.as_deref(), status, from, to).await?;
     Ok(Json(tasks.into_iter().map(task_dto).collect()))
 }
@@ -407,7 +389,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> WebResult<Json<ReportDto>> {
     let actor = ctx.user()?;
-    let (from, to) = period(&st, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = directives_period(&st, q.from.as_deref(), q.to.as_deref())?;
     let (total, rows) = directives::report(&st.app, actor, from, to, q.unit.as_deref()).await?;
     Ok(Json(ReportDto {
         from: from.to_string(),
@@ -421,4 +403,16 @@ pub async fn report(
             })
             .collect(),
     }))
+}
+
+/// Tasks from 15 December of last year (the yearly review's cut-off) to today by default.
+fn directives_period(
+    st: &AppState,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> WebResult<(time::Date, time::Date)> {
+    let today = st.app.today();
+    let dec15 = time::Date::from_calendar_date(today.year() - 1, time::Month::December, 15)
+        .unwrap_or(today);
+    super::period(today, from, to, dec15)
 }

@@ -50,6 +50,26 @@ pub fn parse_date(s: &str) -> Result<Date, WebError> {
         })
 }
 
+/// The period of a report query: the days given (`YYYY-MM-DD` or `dd/mm/yyyy`), else
+/// `default_from` and today.
+pub fn period(
+    today: Date,
+    from: Option<&str>,
+    to: Option<&str>,
+    default_from: Date,
+) -> Result<(Date, Date), WebError> {
+    let day = |v: Option<&str>, default: Date| match v.filter(|s| !s.trim().is_empty()) {
+        Some(s) => parse_date(s),
+        None => Ok(default),
+    };
+    Ok((day(from, default_from)?, day(to, today)?))
+}
+
+/// 1 January of `today`'s year (the default start of most reports).
+pub fn year_start(today: Date) -> Date {
+    Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

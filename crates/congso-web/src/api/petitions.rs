@@ -494,25 +494,6 @@ pub struct ReportQuery {
     pub unit: Option<String>,
 }
 
-fn period(
-    st: &AppState,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> WebResult<(time::Date, time::Date)> {
-    let today = st.app.today();
-    let from = match from.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => {
-            time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
-        }
-    };
-    let to = match to.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => today,
-    };
-    Ok((from, to))
-}
-
 /// The resolution-rate report (domain-rules §5.3): received (new, carried over), under
 /// authority, resolved on time / late, pending within time / overdue, transferred, guided,
 /// filed; `resolution_rate` = resolved / under authority.
@@ -528,7 +509,12 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> WebResult<Json<PetitionReportDto>> {
     let actor = ctx.user()?;
-    let (from, to) = period(&st, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = super::period(
+        st.app.today(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+        super::year_start(st.app.today()),
+    )?;
     let r = petitions::report(&st.app, actor, from, to, q.unit.as_deref()).await?;
     Ok(Json(PetitionReportDto {
         from: r.from.to_string(),
@@ -693,7 +679,12 @@ pub async fn log(
     Query(q): Query<PeriodQuery>,
 ) -> WebResult<Json<Vec<VisitDto>>> {
     let actor = ctx.user()?;
-    let (from, to) = period(&st, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = super::period(
+        st.app.today(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+        super::year_start(st.app.today()),
+    )?;
     let v = petitions::visits(&st.app, actor, from, to).await?;
     Ok(Json(v.into_iter().map(visit_dto).collect()))
 }

@@ -11,7 +11,7 @@ use congso_domain::index766::{Facts, Weights};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{ErrorBody, parse_date};
+use crate::api::ErrorBody;
 use crate::ctx::Ctx;
 use crate::error::WebResult;
 use crate::state::AppState;
@@ -158,26 +158,6 @@ pub fn report_dto(r: Index766Report) -> IndexReportDto {
     }
 }
 
-/// The period of a query: `from` defaults to 1 January of this year, `to` to today.
-pub fn period(
-    st: &AppState,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> WebResult<(time::Date, time::Date)> {
-    let today = st.app.today();
-    let from = match from.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => {
-            time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
-        }
-    };
-    let to = match to.filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => today,
-    };
-    Ok((from, to))
-}
-
 /// The QĐ 766 index (domain-rules §2.4): five groups, 100 points, each indicator with its
 /// numerator, denominator, rate, points and the data it uses. Indicators congso has no data for
 /// are `measured: false` and score 0. Needs `report_view` on the unit; without `unit`, the Office
@@ -194,7 +174,12 @@ pub async fn index(
     Query(q): Query<IndexQuery>,
 ) -> WebResult<Json<IndexReportDto>> {
     let actor = ctx.user()?;
-    let (from, to) = period(&st, q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = super::period(
+        st.app.today(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+        super::year_start(st.app.today()),
+    )?;
     let r = index766::report(&st.app, actor, from, to, q.unit.as_deref()).await?;
     Ok(Json(report_dto(r)))
 }

@@ -731,10 +731,12 @@ pub async fn dashboard(
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult<DashboardPage> {
     let actor = ctx.user()?;
-    let (from, to) = crate::api::reports_766::period(
-        &st,
+    let today = st.app.today();
+    let (from, to) = crate::api::period(
+        today,
         q.get("tu").map(String::as_str),
         q.get("den").map(String::as_str),
+        crate::api::year_start(today),
     )?;
     let d = congso_app::index766::drill(
         &st.app,
