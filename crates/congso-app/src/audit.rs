@@ -94,3 +94,37 @@ pub async fn timeline(
         })
         .collect())
 }
+
+/// Replaces a city-wide setting (a JSON rule table) in one transaction: the actor needs one of
+/// `perms` on a root unit (or is the system); the change is recorded as `action` with `payload`.
+pub async fn put_city_setting(
+    app: &crate::App,
+    actor: &Actor,
+    perms: &[congso_domain::Permission],
+    key: &str,
+    text: &str,
+    action: &str,
+    payload: serde_json::Value,
+) -> AppResult<()> {
+    let now = app.now();
+    let mut tx = app.db.begin_write().await?;
+    let mut allowed = actor.is_system;
+    let today = congso_domain::time_vn::local_date(now.get());
+    for root in congso_db::repo::units::roots_on(&mut tx, today).await? {
+        for perm in perms {
+            allowed |= !actor.roles_for(&mut tx, *perm, root).await?.is_empty();
+        }
+    }
+    if !allowed {
+        return Err(crate::AppError::forbidden());
+    }
+    congso_db::repo::settings::put(&mut tx, key, text, now).await?;
+    let subject = Subject {
+        kind: "settings",
+        id: congso_domain::new_id(),
+        unit_id: None,
+    };
+    record(&mut tx, actor, subject, action, payload, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

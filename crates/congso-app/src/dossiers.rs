@@ -288,19 +288,23 @@ async fn create(
     new: NewDossier,
     online_submission: bool,
 ) -> AppResult<DossierView> {
-    check_new(&new)?;
+    let checked = check_new(&new)?;
     let now = new.received_at.unwrap_or_else(|| app.now());
     let mut cal = refs(app).await?;
     let mut rtx = app.db.reader().await?;
-    cal.procedure = Some(Arc::new(
-        published_procedure(&mut rtx, &new.procedure_code).await?,
-    ));
+    let procedure = Arc::new(published_procedure(&mut rtx, &new.procedure_code).await?);
     rtx.commit().await?;
-    if let Some(row) = receive_in_one_command(app, &cal, actor, &new, online_submission, now)? {
-        let row = row.await?;
+    cal.procedure = Some(procedure.clone());
+    // SQLite, a counter or post receipt with no notice to write (no email; only online
+    // submissions have an account) and no code given: one command (see `receive_in_one_command`).
+    if app.db.backend() == congso_db::Backend::Sqlite
+        && !online_submission
+        && new.code.is_none()
+        && checked.email.is_none()
+    {
+        let row = receive_in_one_command(app, &cal, actor, &new, now, checked, &procedure).await?;
         return view_after(app, cal, &row, now).await;
     }
-    let checked = check_new(&new)?;
     let (w_app, w_cal, w_actor) = (app.clone(), cal.clone(), actor.clone());
     let row = app
         .db
@@ -325,60 +329,41 @@ async fn create(
     view_after(app, cal, &row, now).await
 }
 
-/// SQLite, a counter or post receipt that needs no notice and no code given: decided here
-/// (outside the write lock) and written by `repo::commit_receipt` in one round trip. `None` when
-/// the receipt takes the general path (`create_in` in a write transaction).
-fn receive_in_one_command(
+/// A counter or post receipt decided here (outside the write lock) and written by
+/// `repo::commit_receipt` in one round trip: the unit's daily counter, the dossier, its first
+/// event and chain head.
+async fn receive_in_one_command(
     app: &App,
     cal: &Refs,
     actor: &Actor,
     new: &NewDossier,
-    online_submission: bool,
     now: Ts,
-) -> AppResult<Option<impl std::future::Future<Output = AppResult<DossierRow>> + use<>>> {
-    let Some(procedure) = cal.procedure.clone() else {
-        return Ok(None);
-    };
-    if app.db.backend() != congso_db::Backend::Sqlite
-        || online_submission
-        || new.code.is_some()
-        || procedure.0.code != new.procedure_code.trim()
-    {
-        return Ok(None);
-    }
-    let Some(receiving) = receiving_unit(cal, actor, new, online_submission, now)? else {
-        return Ok(None);
-    };
+    checked: Checked,
+    procedure: &(procedures::ProcRow, ProcedureSpec),
+) -> AppResult<DossierRow> {
+    let receiving = receiving_unit(cal, actor, new, false, now)?
+        .ok_or(AppError::new(ErrorCode::UnitNotFound))?;
     let n = decide_new(
         cal,
         actor,
         new,
-        online_submission,
+        false,
         now,
-        check_new(new)?,
+        checked,
         receiving,
         &procedure.0,
         &procedure.1,
     )?;
-    // A notice (to the applicant's email) is written in the same transaction: general path.
-    if n.row.applicant_email.is_some() || n.row.citizen_id.is_some() {
-        return Ok(None);
-    }
     let event = audit::new_event(actor, n.subject(), n.action(), &n.payload, now)?.chained(None);
-    let app = app.clone();
-    Ok(Some(async move {
-        let db = app.db.clone();
-        let NewRow { mut row, day, .. } = n;
-        let written = app
-            .db
-            .run_write(async move {
-                let seq = repo::commit_receipt(&db, &row, day, &event).await?;
-                number(&mut row.code, seq);
-                AppResult::Ok(row)
-            })
-            .await??;
-        Ok(written)
-    }))
+    let db = app.db.clone();
+    let NewRow { mut row, day, .. } = n;
+    app.db
+        .run_write(async move {
+            let seq = repo::commit_receipt(&db, &row, day, &event).await?;
+            number(&mut row.code, seq);
+            AppResult::Ok(row)
+        })
+        .await?
 }
 
 /// The view of a row just written, built in a read transaction after the commit so that the

@@ -17,7 +17,7 @@ use serde_json::json;
 use time::{Date, Duration};
 use uuid::Uuid;
 
-use crate::audit::{self, Subject};
+use crate::audit;
 use crate::dossiers::UnitRef;
 use crate::units::UnitTree;
 use crate::{Actor, App, AppError, AppResult};
@@ -41,33 +41,17 @@ pub async fn set_weights(app: &App, actor: &Actor, w: Weights) -> AppResult<Weig
     w.validate()
         .map_err(|e| AppError::new(ErrorCode::InvalidInput).with_detail(e))?;
     let merged = w.merged();
-    let now = app.now();
-    let mut tx = app.db.begin_write().await?;
-    let mut allowed = actor.is_system;
-    for root in repo::units::roots_on(&mut tx, local_date(now.get())).await? {
-        for perm in [Permission::CalendarManage, Permission::Direct] {
-            allowed |= !actor.roles_for(&mut tx, perm, root).await?.is_empty();
-        }
-    }
-    if !allowed {
-        return Err(AppError::forbidden());
-    }
     let text = serde_json::to_string(&merged).map_err(AppError::internal)?;
-    settings::put(&mut tx, WEIGHTS_KEY, &text, now).await?;
-    audit::record(
-        &mut tx,
+    audit::put_city_setting(
+        app,
         actor,
-        Subject {
-            kind: "settings",
-            id: congso_domain::new_id(),
-            unit_id: None,
-        },
+        &[Permission::CalendarManage, Permission::Direct],
+        WEIGHTS_KEY,
+        &text,
         "index_766_weights.changed",
         json!({ "weights": merged }),
-        now,
     )
     .await?;
-    tx.commit().await?;
     Ok(merged)
 }
 

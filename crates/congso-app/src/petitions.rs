@@ -60,35 +60,17 @@ pub async fn set_clock_table(app: &App, actor: &Actor, table: ClockTable) -> App
     table
         .validate()
         .map_err(|e| AppError::new(ErrorCode::InvalidInput).with_detail(e))?;
-    let now = app.now();
-    let mut tx = app.db.begin_write().await?;
-    let mut allowed = actor.is_system;
-    for root in units::roots_on(&mut tx, local_date(now.get())).await? {
-        allowed |= !actor
-            .roles_for(&mut tx, Permission::CalendarManage, root)
-            .await?
-            .is_empty();
-    }
-    if !allowed {
-        return Err(AppError::forbidden());
-    }
     let text = serde_json::to_string(&table).map_err(AppError::internal)?;
-    settings::put(&mut tx, CLOCKS_KEY, &text, now).await?;
-    audit::record(
-        &mut tx,
+    audit::put_city_setting(
+        app,
         actor,
-        Subject {
-            kind: "settings",
-            id: congso_domain::new_id(),
-            unit_id: None,
-        },
+        &[Permission::CalendarManage],
+        CLOCKS_KEY,
+        &text,
         "petition_clocks.changed",
         json!({ "rules": table.rules.len() }),
-        now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Who sent a petition.

@@ -65,9 +65,15 @@ pub fn period(
     Ok((day(from, default_from)?, day(to, today)?))
 }
 
-/// 1 January of `today`'s year (the default start of most reports).
-pub fn year_start(today: Date) -> Date {
-    Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
+/// [`period`] from 1 January of this year to today by default (most reports).
+pub fn period_this_year(
+    st: &crate::AppState,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Date, Date), WebError> {
+    let today = st.app.today();
+    let jan1 = Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today);
+    period(today, from, to, jan1)
 }
 
 #[cfg(test)]

@@ -509,12 +509,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> WebResult<Json<PetitionReportDto>> {
     let actor = ctx.user()?;
-    let (from, to) = super::period(
-        st.app.today(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-        super::year_start(st.app.today()),
-    )?;
+    let (from, to) = super::period_this_year(&st, q.from.as_deref(), q.to.as_deref())?;
     let r = petitions::report(&st.app, actor, from, to, q.unit.as_deref()).await?;
     Ok(Json(PetitionReportDto {
         from: r.from.to_string(),
@@ -679,12 +674,7 @@ pub async fn log(
     Query(q): Query<PeriodQuery>,
 ) -> WebResult<Json<Vec<VisitDto>>> {
     let actor = ctx.user()?;
-    let (from, to) = super::period(
-        st.app.today(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-        super::year_start(st.app.today()),
-    )?;
+    let (from, to) = super::period_this_year(&st, q.from.as_deref(), q.to.as_deref())?;
     let v = petitions::visits(&st.app, actor, from, to).await?;
     Ok(Json(v.into_iter().map(visit_dto).collect()))
 }

@@ -10,7 +10,7 @@ use congso_app::reports::{self, FieldCounts, Named, OneStopCounts, OneStopReport
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{ErrorBody, parse_date};
+use crate::api::ErrorBody;
 use crate::ctx::Ctx;
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
@@ -157,17 +157,7 @@ fn dto(r: OneStopReport) -> OneStopReportDto {
 
 async fn load(st: &AppState, ctx: &Ctx, q: &OneStopQuery) -> WebResult<OneStopReport> {
     let actor = ctx.user()?;
-    let today = st.app.today();
-    let from = match q.from.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => {
-            time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
-        }
-    };
-    let to = match q.to.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_date(s)?,
-        None => today,
-    };
+    let (from, to) = super::period_this_year(st, q.from.as_deref(), q.to.as_deref())?;
     Ok(reports::one_stop(&st.app, actor, from, to, q.unit.as_deref()).await?)
 }
 

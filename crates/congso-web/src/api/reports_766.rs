@@ -174,12 +174,7 @@ pub async fn index(
     Query(q): Query<IndexQuery>,
 ) -> WebResult<Json<IndexReportDto>> {
     let actor = ctx.user()?;
-    let (from, to) = super::period(
-        st.app.today(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-        super::year_start(st.app.today()),
-    )?;
+    let (from, to) = super::period_this_year(&st, q.from.as_deref(), q.to.as_deref())?;
     let r = index766::report(&st.app, actor, from, to, q.unit.as_deref()).await?;
     Ok(Json(report_dto(r)))
 }

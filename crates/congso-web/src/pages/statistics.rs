@@ -731,12 +731,10 @@ pub async fn dashboard(
     Query(q): Query<HashMap<String, String>>,
 ) -> WebResult<DashboardPage> {
     let actor = ctx.user()?;
-    let today = st.app.today();
-    let (from, to) = crate::api::period(
-        today,
+    let (from, to) = crate::api::period_this_year(
+        &st,
         q.get("tu").map(String::as_str),
         q.get("den").map(String::as_str),
-        crate::api::year_start(today),
     )?;
     let d = congso_app::index766::drill(
         &st.app,
