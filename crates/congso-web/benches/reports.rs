@@ -2,8 +2,9 @@
 //! dossiers over five years, 300 units, 40 fields (`congso_db::bulk`, generated inside the
 //! database with the report's triggers suspended, aggregates recomputed once), then the report
 //! (`congso_app::reports::one_stop`) for a year over every unit and for one unit, a month, five
-//! years, and the monthly series — median and max of several runs; then `rebuild` (recompute and
-//! compare) and the cost of the triggers on inserts and transitions.
+//! years, and the monthly series — median and max of several runs; the QĐ 766 index for a year
+//! over every unit (target ≤ 2 s) and for one unit, and the public statistics of a year; then
+//! `rebuild` (recompute and compare) and the cost of the triggers on inserts and transitions.
 //!
 //! `cargo bench -p congso-web --bench reports` (env `BENCH_DOSSIERS`, default 10,000,000;
 //! `BENCH_BACKENDS=sqlite,postgres`; PostgreSQL from `CONGSO_TEST_DATABASE_URL`; `BENCH_RUNS`).
@@ -209,6 +210,7 @@ async fn run(name: &str, guard: TestDb, n: i64, runs: usize) {
         ms(max),
         m.expect("monthly").len()
     );
+    index_and_statistics(&app.db, runs).await;
     let t = Instant::now();
     let r = congso_app::reports::rebuild(&app).await.expect("rebuild");
     println!(
@@ -235,6 +237,70 @@ async fn run(name: &str, guard: TestDb, n: i64, runs: usize) {
     );
     drop(app);
     drop(guard);
+}
+
+/// The QĐ 766 index (target: every unit over a year in ≤ 2 s) and the public statistics of a
+/// year (`/thong-ke`) on the same loaded database.
+async fn index_and_statistics(db: &Db, runs: usize) {
+    // A server started on the loaded database (its unit cache holds the generated units).
+    let clock = Arc::new(FixedClock::new(datetime!(2026-11-27 10:00 +7)));
+    let app = App::new(db.clone(), clock, AppConfig::default());
+    let system = Actor::system();
+    let cases: [(&str, time::Date, time::Date, Option<&str>); 3] = [
+        (
+            "year 2025, all units",
+            date!(2025 - 01 - 01),
+            date!(2025 - 12 - 31),
+            None,
+        ),
+        (
+            "year 2025, one unit",
+            date!(2025 - 01 - 01),
+            date!(2025 - 12 - 31),
+            Some("999.01.23.H57"),
+        ),
+        (
+            "12 months to today, all units",
+            date!(2025 - 11 - 28),
+            date!(2026 - 11 - 27),
+            None,
+        ),
+    ];
+    for (label, from, to, unit) in cases {
+        let (median, max, r) = timed(runs, || {
+            congso_app::index766::report(&app, &system, from, to, unit)
+        })
+        .await;
+        let r = r.expect("index");
+        let f = &r.total.facts;
+        println!(
+            "index 766 {label}: median {:.1} ms, max {:.1} ms ({} rows; total {:.2}; 2.1 = {}/{})",
+            ms(median),
+            ms(max),
+            r.rows.len(),
+            r.total.index.total,
+            f.resolved_early + f.resolved_on_time + f.in_progress_within,
+            f.resolved() + f.in_progress_within + f.in_progress_overdue,
+        );
+        if unit.is_none() && label.starts_with("year") {
+            assert!(
+                median <= Duration::from_secs(2),
+                "{label}: {median:?} > 2 s"
+            );
+        }
+    }
+    let (median, max, s) = timed(runs, || {
+        congso_app::statistics::public(&app, Some(2025), None)
+    })
+    .await;
+    let s = s.expect("statistics");
+    println!(
+        "/thong-ke statistics 2025, the city: median {:.1} ms, max {:.1} ms ({} months, {} targets)",
+        ms(median),
+        ms(max),
+        s.months.len(),
+        s.targets.len()
+    );
 }
 
 fn main() {
