@@ -16,7 +16,7 @@ use congso_calendar::{
 };
 use congso_db::repo::dossiers::{self as repo, DossierRow, InboxFilter, InboxLine, Scope};
 use congso_db::repo::{procedures, units, users};
-use congso_db::{Ts, Tx};
+use congso_db::{Reads, Ts, Tx};
 use congso_domain::case::{Side, Target, TransitionError};
 use congso_domain::dossier::{CHANNELS, DOSSIER};
 use congso_domain::procedure::{ChannelKind, Level, LimitUnit, ProcedureSpec};
@@ -302,8 +302,9 @@ async fn create(
         && new.code.is_none()
         && checked.email.is_none()
     {
-        let row = receive_in_one_command(app, &cal, actor, &new, now, checked, &procedure).await?;
-        return view_after(app, cal, &row, now).await;
+        let (row, history) =
+            receive_in_one_command(app, &cal, actor, &new, now, checked, &procedure).await?;
+        return view_with(app, cal, &row, now, Some(history)).await;
     }
     let (w_app, w_cal, w_actor) = (app.clone(), cal.clone(), actor.clone());
     let row = app
@@ -330,8 +331,8 @@ async fn create(
 }
 
 /// A counter or post receipt decided here (outside the write lock) and written by
-/// `repo::commit_receipt` in one round trip: the unit's daily counter, the dossier, its first
-/// event and chain head.
+/// `repo::commit_receipt` in one short transaction: the unit's daily counter, the dossier, its
+/// first event and chain head. Returns the row and its timeline (that event).
 async fn receive_in_one_command(
     app: &App,
     cal: &Refs,
@@ -340,7 +341,7 @@ async fn receive_in_one_command(
     now: Ts,
     checked: Checked,
     procedure: &(procedures::ProcRow, ProcedureSpec),
-) -> AppResult<DossierRow> {
+) -> AppResult<(DossierRow, Vec<congso_db::events::NamedEvent>)> {
     let receiving = receiving_unit(cal, actor, new, false, now)?
         .ok_or(AppError::new(ErrorCode::UnitNotFound))?;
     let n = decide_new(
@@ -355,15 +356,21 @@ async fn receive_in_one_command(
         &procedure.1,
     )?;
     let event = audit::new_event(actor, n.subject(), n.action(), &n.payload, now)?.chained(None);
-    let db = app.db.clone();
     let NewRow { mut row, day, .. } = n;
-    app.db
-        .run_write(async move {
-            let seq = repo::commit_receipt(&db, &row, day, &event).await?;
-            number(&mut row.code, seq);
-            AppResult::Ok(row)
-        })
-        .await?
+    repo::commit_receipt(&app.db, &mut row, day, &event).await?;
+    // The answer's timeline is this first event: nothing to read back.
+    let first = congso_db::events::NamedEvent {
+        action: event.action,
+        payload: event.payload,
+        occurred_at: event.occurred_at,
+        actor_id: event.actor_id,
+        actor_name: event.actor_id.map(|_| actor.full_name.clone()),
+        unit_name: event
+            .unit_id
+            .and_then(|u| cal.units.get(u))
+            .map(|u| u.name.clone()),
+    };
+    Ok((row, vec![first]))
 }
 
 /// The view of a row just written, built in a read transaction after the commit so that the
@@ -385,10 +392,10 @@ async fn view_with(
     now: Ts,
     history: Option<Vec<congso_db::events::NamedEvent>>,
 ) -> AppResult<DossierView> {
-    let mut tx = app.db.reader().await?;
+    let mut reads = Reads::Lazy(&app.db, None);
     let env = env(&cal, row.receiving_unit_id);
-    let v = view(&mut tx, row, &cal, &env.hours, now, history).await?;
-    tx.commit().await?;
+    let v = view(&mut reads, row, &cal, &env.hours, now, history).await?;
+    reads.finish().await?;
     Ok(v)
 }
 
@@ -983,12 +990,11 @@ async fn act_optimistic(
     now: Ts,
 ) -> AppResult<DossierView> {
     for _ in 0..OPTIMISTIC_TRIES {
-        let mut rtx = app.db.reader().await?;
-        let (row, head, mut history) = repo::by_code_with_history(&mut rtx, code.trim())
-            .await?
+        let (row, head, mut history) = repo::by_code_with_history(&app.db, code.trim())?
             .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
-        let d = decide(&mut rtx, &cal, actor, row, &input, now).await?;
-        rtx.commit().await?;
+        let mut reads = Reads::Lazy(&app.db, None);
+        let d = decide(&mut reads, &cal, actor, row, &input, now).await?;
+        reads.finish().await?;
         // The answer's timeline: the one read and this transition's event.
         history.push(congso_db::events::NamedEvent {
             action: d.action.to_owned(),
@@ -1002,18 +1008,18 @@ async fn act_optimistic(
                 .and_then(|u| cal.units.get(u))
                 .map(|u| u.name.clone()),
         });
-        let (w_app, w_cal, w_actor) = (app.clone(), cal.clone(), actor.clone());
+        let event = audit::new_event(actor, d.subject(), d.action, &d.payload, now)?.chained(head);
+        if !d.notifies() {
+            // Nothing else to write: one transaction on the direct writer connection.
+            if repo::commit_transition(&app.db, &d.row, d.before, &event).await? {
+                return view_with(app, cal, &d.row, now, Some(history)).await;
+            }
+            continue;
+        }
+        let (w_app, w_cal) = (app.clone(), cal.clone());
         let written = app
             .db
             .run_write(async move {
-                let event = audit::new_event(&w_actor, d.subject(), d.action, &d.payload, now)?
-                    .chained(head);
-                if !d.notifies() {
-                    // Nothing else to write: the whole transaction is one round trip.
-                    return Ok(repo::commit_transition(&w_app.db, &d.row, d.before, &event)
-                        .await?
-                        .then_some(d.row));
-                }
                 let mut tx = w_app.db.begin_write().await?;
                 if !repo::write_transition(&mut tx, &d.row, d.before, &event).await? {
                     tx.rollback().await?;
@@ -1045,7 +1051,7 @@ pub(crate) async fn act_in(
     let row = repo::by_code_for_update(tx, code.trim())
         .await?
         .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
-    let d = decide(tx, &cal, actor, row, input, now).await?;
+    let d = decide(&mut Reads::In(tx), &cal, actor, row, input, now).await?;
     repo::update(tx, &d.row).await?;
     audit::record(tx, actor, d.subject(), d.action, d.payload.clone(), now).await?;
     after_write(tx, app, &cal, &d, now, quiet).await?;
@@ -1083,7 +1089,7 @@ impl Decided {
 /// Checks and computes a transition of `row` (read in `tx`, which is only read from): the
 /// action must be legal in its state, have its inputs, and be the actor's to take.
 async fn decide(
-    tx: &mut Tx,
+    reads: &mut Reads<'_>,
     cal: &Refs,
     actor: &Actor,
     mut row: DossierRow,
@@ -1113,7 +1119,8 @@ async fn decide(
     }
     match t.action {
         "accept" => {
-            let spec = procedure_spec(tx, row.procedure_id, row.procedure_version).await?;
+            let spec =
+                procedure_spec(reads.tx().await?, row.procedure_id, row.procedure_version).await?;
             let channel = match row.channel.as_str() {
                 "post" => ChannelKind::Post,
                 "counter" => ChannelKind::Counter,
@@ -1137,7 +1144,7 @@ async fn decide(
         }
         "forward" | "transfer" => {
             if let Some(to) = input.to_unit.as_deref().filter(|s| !s.trim().is_empty()) {
-                let unit = units::by_code_on(tx, to.trim(), at.date())
+                let unit = units::by_code_on(reads.tx().await?, to.trim(), at.date())
                     .await?
                     .ok_or(AppError::new(ErrorCode::UnitNotFound).with_detail(to.to_owned()))?;
                 payload["from_unit"] = json!(row.processing_unit_id);
@@ -1168,11 +1175,11 @@ async fn decide(
                 .unwrap_or_default()
                 .trim()
                 .to_ascii_lowercase();
-            let user = users::by_username(tx, &username)
+            let user = users::by_username(reads.tx().await?, &username)
                 .await?
                 .ok_or(AppError::new(ErrorCode::InvalidAssignee).with_detail(username.clone()))?;
             let mut ok = false;
-            for g in users::active_grants(tx, user.id).await? {
+            for g in users::active_grants(reads.tx().await?, user.id).await? {
                 if matches!(g.role.as_str(), "specialist" | "unit_head")
                     && let Some(u) = g.unit_id
                     && cal.units.ancestors(u).contains(&row.processing_unit_id)
@@ -1435,7 +1442,7 @@ pub(crate) async fn unit_ref(tx: &mut Tx, id: Uuid) -> AppResult<UnitRef> {
 
 /// The dossier as the API shows it; `history` is its timeline when the caller already has it.
 async fn view(
-    tx: &mut Tx,
+    reads: &mut Reads<'_>,
     row: &DossierRow,
     refs: &Refs,
     hours: &OfficeHours,
@@ -1453,7 +1460,7 @@ async fn view(
     let at = local(now);
     let events = match history {
         Some(h) => h,
-        None => congso_db::events::timeline(tx, row.id).await?,
+        None => congso_db::events::timeline(reads.tx().await?, row.id).await?,
     };
     let events = events
         .into_iter()
@@ -1476,7 +1483,10 @@ async fn view(
         })
         .collect();
     let assignee = match row.assignee_id {
-        Some(id) => refs.usernames.get(tx, id).await?,
+        Some(id) => match refs.usernames.cached(id) {
+            Some(name) => Some(name),
+            None => refs.usernames.get(reads.tx().await?, id).await?,
+        },
         None => None,
     };
     let running = clock
@@ -1567,7 +1577,7 @@ pub async fn get(app: &App, actor: &Actor, code: &str) -> AppResult<DossierView>
         return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
     }
     let env = env(&cal, row.receiving_unit_id);
-    let mut v = view(&mut tx, &row, &cal, &env.hours, now, None).await?;
+    let mut v = view(&mut Reads::In(&mut tx), &row, &cal, &env.hours, now, None).await?;
     v.actions = permitted(&mut tx, actor, &row).await?;
     tx.commit().await?;
     Ok(v)

@@ -165,6 +165,11 @@ pub struct Usernames {
 const USERNAMES_MAX: usize = 100_000;
 
 impl Usernames {
+    /// The username of `id` if it is cached (no read).
+    pub fn cached(&self, id: uuid::Uuid) -> Option<String> {
+        self.inner.read().ok()?.get(&id).cloned()
+    }
+
     /// The username of `id` (`None` for an unknown id).
     pub async fn get(&self, tx: &mut congso_db::Tx, id: uuid::Uuid) -> AppResult<Option<String>> {
         if let Ok(map) = self.inner.read()

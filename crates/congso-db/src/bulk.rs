@@ -61,7 +61,7 @@ fn micros(d: Date) -> i64 {
 /// 1 % paused for a supplement; those that would be resolved after `today` are open.
 pub async fn load(db: &Db, spec: &BulkSpec) -> DbResult<BulkTimes> {
     let started = Instant::now();
-    let sqlite = matches!(db, Db::Sqlite(_));
+    let sqlite = matches!(db, Db::Sqlite(..));
     let (units_sql, fields_sql, procs_sql) = if sqlite {
         (
             "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $1)
@@ -156,7 +156,7 @@ pub async fn insert_batch(db: &Db, spec: &BulkSpec, lo: i64, hi: i64) -> DbResul
     let first = micros(spec.first_day);
     let now = micros(spec.today) + 3 * 3_600_000_000;
     let sql = match db {
-        Db::Sqlite(_) => SQLITE_DOSSIERS,
+        Db::Sqlite(..) => SQLITE_DOSSIERS,
         Db::Postgres(_) => POSTGRES_DOSSIERS,
     };
     db_run!(db, |pool| sqlx::query(sql)
@@ -244,7 +244,7 @@ const POSTGRES_DOSSIERS: &str = "WITH g AS (SELECT n, (n * 7919) % $3 AS u, (n *
 /// [`resume_triggers`] needs to put them back.
 pub async fn suspend_triggers(db: &Db) -> DbResult<Vec<(String, String)>> {
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             let saved: Vec<(String, String)> = sqlx::query_as(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers'",
             )
@@ -269,7 +269,7 @@ pub async fn suspend_triggers(db: &Db) -> DbResult<Vec<(String, String)>> {
 /// Puts back what [`suspend_triggers`] took away.
 pub async fn resume_triggers(db: &Db, saved: Vec<(String, String)>) -> DbResult<()> {
     match db {
-        Db::Sqlite(pool) => {
+        Db::Sqlite(pool, _) => {
             for (_, sql) in saved {
                 sqlx::query(AssertSqlSafe(sql)).execute(pool).await?;
             }

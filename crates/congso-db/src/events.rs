@@ -141,6 +141,48 @@ impl NewEvent<'_> {
     }
 }
 
+/// An event row's INSERT; its values are bound by [`bind_event!`] as `$1`–`$11`.
+macro_rules! insert_event {
+    () => {
+        "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, occurred_at, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    };
+}
+
+/// The chain head of a subject's first event (parameters as [`insert_event!`]).
+macro_rules! insert_head {
+    () => {
+        "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($3, $2, $4, $11, $9)"
+    };
+}
+
+/// The chain head moved to a later event (parameters as [`insert_event!`]).
+macro_rules! update_head {
+    () => {
+        "UPDATE event_chains SET last_seq = $4, last_hash = $11, updated_at = $9 WHERE subject_id = $3"
+    };
+}
+
+/// Binds an [`EventRow`]'s values in the order of [`insert_event!`] (a sqlx query or a
+/// [`crate::direct::Binder`]).
+macro_rules! bind_event {
+    ($q:expr, $row:expr) => {
+        $q.bind($row.id)
+            .bind(&$row.subject_type)
+            .bind($row.subject_id)
+            .bind($row.seq)
+            .bind($row.unit_id)
+            .bind($row.actor_id)
+            .bind(&$row.action)
+            .bind(&$row.payload)
+            .bind($row.occurred_at)
+            .bind(&$row.prev_hash)
+            .bind(&$row.hash)
+    };
+}
+
+pub(crate) use {bind_event, insert_event, insert_head, update_head};
+
 /// Appends an event to its subject's chain, inside the caller's transaction.
 pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
     // Lock (or create) the chain head. On PostgreSQL `FOR UPDATE` queues concurrent writers of the
@@ -169,36 +211,9 @@ pub async fn append(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<EventRow> {
     // both statements go to the connection's worker thread in one command: `$N` parameters index
     // one argument list across the statements. PostgreSQL's extended protocol takes one statement
     // per query, so there they are two.
-    macro_rules! insert_event {
-        () => {
-            "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, occurred_at, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        };
-    }
-    macro_rules! insert_head {
-        () => {
-            "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) VALUES ($3, $2, $4, $11, $9)"
-        };
-    }
-    macro_rules! update_head {
-        () => {
-            "UPDATE event_chains SET last_seq = $4, last_hash = $11, updated_at = $9 WHERE subject_id = $3"
-        };
-    }
     macro_rules! bound {
         ($sql:expr) => {
-            sqlx::query($sql)
-                .bind(row.id)
-                .bind(&row.subject_type)
-                .bind(row.subject_id)
-                .bind(row.seq)
-                .bind(row.unit_id)
-                .bind(row.actor_id)
-                .bind(&row.action)
-                .bind(&row.payload)
-                .bind(row.occurred_at)
-                .bind(&row.prev_hash)
-                .bind(&row.hash)
+            bind_event!(sqlx::query($sql), row)
         };
     }
     match tx {

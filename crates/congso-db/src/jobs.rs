@@ -84,7 +84,7 @@ pub async fn claim(
 ) -> DbResult<Option<JobRow>> {
     let stale = now - lease;
     match db {
-        Db::Sqlite(_) => {
+        Db::Sqlite(..) => {
             let mut tx = db.begin_write().await?;
             let Tx::Sqlite(t) = &mut tx else {
                 unreachable!("a SQLite handle opens SQLite transactions")

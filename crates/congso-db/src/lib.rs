@@ -7,6 +7,7 @@
 //!   writers queue instead of failing) or [`Db::begin_read`]. Repository functions take `&mut Tx`.
 //! - Instants go through [`Ts`]; ids are UUIDv7 created by the application.
 
+pub mod direct;
 pub mod events;
 pub mod jobs;
 pub mod repo;
@@ -30,10 +31,11 @@ pub use ts::Ts;
 /// Errors from this crate are sqlx errors; use [`is_unique_violation`] to recognise conflicts.
 pub type DbResult<T> = Result<T, sqlx::Error>;
 
-/// A database handle: one pool, SQLite or PostgreSQL.
+/// A database handle: one pool, SQLite or PostgreSQL. On SQLite also the direct connections
+/// of the desk's hot path ([`direct`]).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, std::sync::Arc<direct::Direct>),
     Postgres(PgPool),
 }
 
@@ -98,6 +100,38 @@ impl std::ops::DerefMut for SqliteTx {
     }
 }
 
+/// Where a use case reads when it needs to: the caller's transaction, or a reader
+/// ([`Db::reader`]) opened on first use — so a path that usually finds what it needs in memory
+/// (or on a [`direct`] connection) takes no pooled connection at all.
+pub enum Reads<'a> {
+    In(&'a mut Tx),
+    Lazy(&'a Db, Option<Tx>),
+}
+
+impl Reads<'_> {
+    /// The transaction to read in.
+    pub async fn tx(&mut self) -> DbResult<&mut Tx> {
+        match self {
+            Reads::In(tx) => Ok(tx),
+            Reads::Lazy(db, slot) => {
+                let tx = match slot.take() {
+                    Some(tx) => tx,
+                    None => db.reader().await?,
+                };
+                Ok(slot.insert(tx))
+            }
+        }
+    }
+
+    /// Ends a reader opened here (the caller's transaction is left to the caller).
+    pub async fn finish(self) -> DbResult<()> {
+        match self {
+            Reads::Lazy(_, Some(tx)) => tx.commit().await,
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The in-process writer lock of a SQLite database file (one per file, shared by every pool that
 /// opens it).
 pub(crate) fn sqlite_writer(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Mutex<()>> {
@@ -133,7 +167,7 @@ fn sqlite_writer_runtime() -> Option<&'static tokio::runtime::Runtime> {
 macro_rules! db_run {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Sqlite($pool, _) => $body,
             $crate::Db::Postgres($pool) => $body,
         }
     };
@@ -260,9 +294,14 @@ impl Db {
                 .max_connections(opts.max_connections)
                 .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(o)
+                .connect_with(o.clone())
                 .await?;
-            Ok(Db::Sqlite(pool))
+            let direct = direct::Direct::new(
+                o.get_filename(),
+                opts.sqlite_synchronous_full,
+                opts.sqlite_mmap_bytes,
+            );
+            Ok(Db::Sqlite(pool, std::sync::Arc::new(direct)))
         } else {
             Err(sqlx::Error::Configuration(
                 format!(
@@ -276,7 +315,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -284,7 +323,7 @@ impl Db {
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await,
+            Db::Sqlite(p, _) => SQLITE_MIGRATOR.run(p).await,
             Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await,
         }
     }
@@ -293,7 +332,7 @@ impl Db {
     /// once, so two writers never deadlock on a lock upgrade; the second waits (busy timeout).
     pub async fn begin_write(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 // The lock first, then a connection: waiting writers hold no pool connection.
                 let writer = sqlite_writer(p).lock_owned().await;
                 Tx::Sqlite(SqliteTx {
@@ -319,7 +358,7 @@ impl Db {
         T: Send + 'static,
     {
         match (self, sqlite_writer_runtime()) {
-            (Db::Sqlite(_), Some(rt)) => match rt.spawn(fut).await {
+            (Db::Sqlite(..), Some(rt)) => match rt.spawn(fut).await {
                 Ok(v) => Ok(v),
                 Err(e) => match e.try_into_panic() {
                     Ok(p) => std::panic::resume_unwind(p),
@@ -333,7 +372,7 @@ impl Db {
     /// Starts a read transaction (a consistent snapshot; never blocks writers).
     pub async fn begin_read(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(SqliteTx {
+            Db::Sqlite(p, _) => Tx::Sqlite(SqliteTx {
                 tx: SqliteConn::Tx(p.begin().await?),
                 _writer: None,
                 heads: Default::default(),
@@ -347,7 +386,7 @@ impl Db {
     /// PostgreSQL a read transaction as [`Db::begin_read`]. Never write through it.
     pub async fn reader(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(SqliteTx {
+            Db::Sqlite(p, _) => Tx::Sqlite(SqliteTx {
                 tx: SqliteConn::Plain(p.acquire().await?),
                 _writer: None,
                 heads: Default::default(),

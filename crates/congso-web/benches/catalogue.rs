@@ -306,7 +306,7 @@ fn main() {
         );
         if let Ok(path) = std::env::var("BENCH_KEEP_DB") {
             let _ = std::fs::remove_file(&path);
-            if let congso_db::Db::Sqlite(pool) = &app.db {
+            if let congso_db::Db::Sqlite(pool, _) = &app.db {
                 sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{path}'")))
                     .execute(pool)
                     .await

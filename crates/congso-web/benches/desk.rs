@@ -268,7 +268,7 @@ async fn generate(path: &str, n: i64) {
     app.bootstrap().await.expect("bootstrap");
     congso_app::demo::seed(&app, Some(PW)).await.expect("seed");
     setup_procedure(&app).await;
-    let Db::Sqlite(pool) = &app.db else { return };
+    let Db::Sqlite(pool, _) = &app.db else { return };
     let t = Instant::now();
     // Rows generated inside SQLite: 1 in 200 still open, spread over a year of due dates.
     sqlx::query(

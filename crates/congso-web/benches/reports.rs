@@ -97,7 +97,7 @@ async fn trigger_cost(db: &Db, n: i64, next: i64) -> (f64, f64, f64) {
     let t = Instant::now();
     let resolved = db_run!(db, |pool| {
         let q = match db {
-            Db::Sqlite(_) => {
+            Db::Sqlite(..) => {
                 "UPDATE dossiers SET status = 'returned', open = 0, finished_at = received_at + 86400000000, \
                  result = 'early', outcome = 'granted' WHERE id IN (SELECT id FROM dossiers WHERE open = 1 \
                  AND status = 'assigned' LIMIT $1)"

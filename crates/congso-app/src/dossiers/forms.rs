@@ -97,7 +97,15 @@ pub async fn form_facts(app: &App, actor: &Actor, code: &str) -> AppResult<FormF
         return Err(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()));
     }
     let env = env(&cal, row.receiving_unit_id);
-    let dossier = view(&mut tx, &row, &cal, &env.hours, now, None).await?;
+    let dossier = view(
+        &mut super::Reads::In(&mut tx),
+        &row,
+        &cal,
+        &env.hours,
+        now,
+        None,
+    )
+    .await?;
     let spec = procedure_spec(&mut tx, row.procedure_id, row.procedure_version).await?;
     let channel = match row.channel.as_str() {
         "post" => ChannelKind::Post,

@@ -3,6 +3,7 @@
 use time::Date;
 use uuid::Uuid;
 
+use crate::direct::Binder;
 use crate::{DbResult, Ts, Tx, tx_run};
 
 /// The current state of a dossier.
@@ -209,15 +210,6 @@ pub async fn by_code_with_head(
     Ok(found.map(|f| (f.row, f.head_seq.zip(f.head_hash))))
 }
 
-#[derive(sqlx::FromRow)]
-struct RowWithHistory {
-    #[sqlx(flatten)]
-    row: DossierRow,
-    head_seq: Option<i64>,
-    head_hash: Option<String>,
-    history: String,
-}
-
 /// A dossier read for a transition on SQLite: the row, the head of its event chain and its
 /// timeline (for the answer, so that building it after the write needs no second read).
 pub type RowHeadHistory = (
@@ -227,22 +219,38 @@ pub type RowHeadHistory = (
 );
 
 /// SQLite: [`by_code_with_head`] with the dossier's timeline as [`crate::events::timeline`]
-/// gives it, in the same query (one round trip to the connection's thread instead of two).
-pub async fn by_code_with_history(tx: &mut Tx, code: &str) -> DbResult<Option<RowHeadHistory>> {
-    let found = tx_run!(tx, |c| sqlx::query_as::<_, RowWithHistory>(concat!(
-        "SELECT ",
-        cols!(),
-        ", (SELECT last_seq FROM event_chains WHERE subject_id = dossiers.id) AS head_seq, \
-         (SELECT last_hash FROM event_chains WHERE subject_id = dossiers.id) AS head_hash, \
-         (SELECT json_group_array(json_array(e.action, e.payload, e.occurred_at, hex(e.actor_id), \
-         u.full_name, n.name) ORDER BY e.seq) FROM events e LEFT JOIN users u ON u.id = e.actor_id \
-         LEFT JOIN units n ON n.id = e.unit_id WHERE e.subject_id = dossiers.id) AS history \
-         FROM dossiers WHERE code = $1"
-    ))
-    .bind(code)
-    .fetch_optional(c)
-    .await)?;
-    let Some(f) = found else { return Ok(None) };
+/// gives it, in one statement on a direct connection ([`crate::direct`]).
+pub fn by_code_with_history(db: &crate::Db, code: &str) -> DbResult<Option<RowHeadHistory>> {
+    let crate::Db::Sqlite(_, direct) = db else {
+        return Err(sqlx::Error::Protocol(
+            "by_code_with_history is for SQLite".to_owned(),
+        ));
+    };
+    let found = direct.read(|c| {
+        let mut st = c.prepare_cached(concat!(
+            "SELECT ",
+            cols!(),
+            ", (SELECT last_seq FROM event_chains WHERE subject_id = dossiers.id) AS head_seq, \
+             (SELECT last_hash FROM event_chains WHERE subject_id = dossiers.id) AS head_hash, \
+             (SELECT json_group_array(json_array(e.action, e.payload, e.occurred_at, hex(e.actor_id), \
+             u.full_name, n.name) ORDER BY e.seq) FROM events e LEFT JOIN users u ON u.id = e.actor_id \
+             LEFT JOIN units n ON n.id = e.unit_id WHERE e.subject_id = dossiers.id) AS history \
+             FROM dossiers WHERE code = $1"
+        ))?;
+        let mut rows = Binder::new(&mut st).bind(code).done()?.raw_query();
+        match rows.next()? {
+            Some(r) => Ok(Some((
+                dossier_from(r)?,
+                r.get::<_, Option<i64>>(COLS)?,
+                r.get::<_, Option<String>>(COLS + 1)?,
+                r.get::<_, String>(COLS + 2)?,
+            ))),
+            None => Ok(None),
+        }
+    })?;
+    let Some((row, head_seq, head_hash, history)) = found else {
+        return Ok(None);
+    };
     type Line = (
         String,
         String,
@@ -251,8 +259,8 @@ pub async fn by_code_with_history(tx: &mut Tx, code: &str) -> DbResult<Option<Ro
         Option<String>,
         Option<String>,
     );
-    let lines: Vec<Line> = serde_json::from_str(&f.history)
-        .map_err(|e| sqlx::Error::Decode(format!("history of {}: {e}", f.row.code).into()))?;
+    let lines: Vec<Line> = serde_json::from_str(&history)
+        .map_err(|e| sqlx::Error::Decode(format!("history of {}: {e}", row.code).into()))?;
     let mut history = Vec::with_capacity(lines.len());
     for (action, payload, at, actor, actor_name, unit_name) in lines {
         history.push(crate::events::NamedEvent {
@@ -269,7 +277,59 @@ pub async fn by_code_with_history(tx: &mut Tx, code: &str) -> DbResult<Option<Ro
             unit_name,
         });
     }
-    Ok(Some((f.row, f.head_seq.zip(f.head_hash), history)))
+    Ok(Some((row, head_seq.zip(head_hash), history)))
+}
+
+/// The number of columns in [`cols!`].
+const COLS: usize = 43;
+
+/// A [`DossierRow`] from a direct query's first [`COLS`] columns (in [`cols!`] order).
+fn dossier_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<DossierRow> {
+    Ok(DossierRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        procedure_id: r.get(2)?,
+        procedure_version: r.get(3)?,
+        procedure_code: r.get(4)?,
+        procedure_name: r.get(5)?,
+        channel: r.get(6)?,
+        regime: r.get(7)?,
+        receiving_unit_id: r.get(8)?,
+        processing_unit_id: r.get(9)?,
+        assignee_id: r.get(10)?,
+        citizen_id: r.get(11)?,
+        status: r.get(12)?,
+        open: r.get(13)?,
+        applicant_name: r.get(14)?,
+        applicant_folded: r.get(15)?,
+        applicant_id_number: r.get(16)?,
+        applicant_phone: r.get(17)?,
+        applicant_email: r.get(18)?,
+        applicant_address: r.get(19)?,
+        documents: r.get(20)?,
+        clock: r.get(21)?,
+        submitted_at: r.get(22)?,
+        received_at: r.get(23)?,
+        appointment_at: r.get(24)?,
+        due_at: r.get(25)?,
+        paused_since: r.get(26)?,
+        resume_status: r.get(27)?,
+        supplements: r.get(28)?,
+        fee_vnd: r.get(29)?,
+        amount_due: r.get(30)?,
+        apology_required_at: r.get(31)?,
+        apology_at: r.get(32)?,
+        forwarded_at: r.get(33)?,
+        step_index: r.get(34)?,
+        step_started_at: r.get(35)?,
+        step_escalated: r.get(36)?,
+        finished_at: r.get(37)?,
+        returned_at: r.get(38)?,
+        result: r.get(39)?,
+        outcome: r.get(40)?,
+        created_at: r.get(41)?,
+        updated_at: r.get(42)?,
+    })
 }
 
 /// The statements that write a decided transition (numbered parameters, see [`bind_transition`]):
@@ -354,129 +414,121 @@ pub async fn write_transition(
     }
 }
 
-/// SQLite: [`write_transition`] as a whole transaction of its own — `BEGIN IMMEDIATE`, the
-/// writes, `COMMIT` — in ONE round trip to the connection's thread, under the process's writer
-/// lock. SQLite has one writer, so the time this takes bounds the desk's throughput; three round
-/// trips (begin, write, commit) were most of it. `false`: the dossier or its chain moved since
-/// the read, nothing was written. If a statement fails, the transaction is rolled back before the
-/// connection goes back to the pool.
+/// SQLite: [`write_transition`] as a whole transaction of its own on the direct writer
+/// connection ([`crate::direct`]): `BEGIN IMMEDIATE`, the dossier's changed columns if its
+/// `updated_at` is still `before`, the event, the chain head if it is still the event's
+/// predecessor, `COMMIT`. SQLite has one writer, so the time this takes bounds the desk's
+/// throughput. `false`: the dossier or its chain moved since the read, nothing was written.
 pub async fn commit_transition(
     db: &crate::Db,
     d: &DossierRow,
     before: Ts,
     e: &crate::events::EventRow,
 ) -> DbResult<bool> {
-    let crate::Db::Sqlite(pool) = db else {
+    use crate::events::{bind_event, insert_event, insert_head, update_head};
+    let crate::Db::Sqlite(pool, direct) = db else {
         return Err(sqlx::Error::Protocol(
             "commit_transition is for SQLite".to_owned(),
         ));
     };
-    let _writer = crate::sqlite_writer(pool).lock_owned().await;
-    let mut conn = pool.acquire().await?;
-    let sql = if e.seq == 1 {
-        concat!("BEGIN IMMEDIATE; ", transition_sql!(first), "; COMMIT")
-    } else {
-        concat!("BEGIN IMMEDIATE; ", transition_sql!(next), "; COMMIT")
-    };
-    match bind_transition!(sqlx::query_scalar::<_, i64>(sql), d, before, e)
-        .fetch_all(&mut *conn)
-        .await
-    {
-        Ok(v) if v == [1, 1, 1] => Ok(true),
-        // The guards make the writes all or nothing: a stopped command committed nothing.
-        Ok(v) if v == [0, 0, 0] => Ok(false),
-        Ok(v) => Err(sqlx::Error::Protocol(format!(
-            "transition of {} wrote {v:?} rows",
-            d.code
-        ))),
-        Err(err) => {
-            // Stopped inside the transaction (or before it began: then this fails harmlessly).
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            if crate::is_unique_violation(&err) {
-                Ok(false)
-            } else {
-                Err(err)
+    let written = direct
+        .write(pool, |c| {
+            let mut st = c.prepare_cached(concat!(update_sql!(), " AND updated_at = $25"))?;
+            if bind_update!(Binder::new(&mut st), d)
+                .bind(before)
+                .done()?
+                .raw_execute()?
+                != 1
+            {
+                return Ok(None);
             }
-        }
-    }
+            let mut st = c.prepare_cached(insert_event!())?;
+            match bind_event!(Binder::new(&mut st), e).done()?.raw_execute() {
+                Ok(_) => {}
+                // Another transition's event took this place in the chain.
+                Err(err) if unique(&err) => return Ok(None),
+                Err(err) => return Err(err),
+            }
+            let mut st = if e.seq == 1 {
+                c.prepare_cached(insert_head!())?
+            } else {
+                c.prepare_cached(concat!(update_head!(), " AND last_seq = $12"))?
+            };
+            match bind_event!(Binder::new(&mut st), e)
+                .bind(e.seq - 1)
+                .done()?
+                .raw_execute()
+            {
+                Ok(1) => Ok(Some(())),
+                Ok(_) => Ok(None),
+                Err(err) if unique(&err) => Ok(None),
+                Err(err) => Err(err),
+            }
+        })
+        .await?;
+    Ok(written.is_some())
 }
 
-/// SQLite: a counter receipt as a whole transaction of its own in ONE round trip under the
-/// process's writer lock — `BEGIN IMMEDIATE`, the unit's daily counter, the dossier (its `code`
-/// is the prefix `…-YYMMDD-`, completed in SQL with the counter's 4-digit number), its first event
-/// and chain head, `COMMIT` — instead of six. Returns the day's number given to the dossier.
-/// `e` is the dossier's first event (seq 1).
+fn unique(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+/// SQLite: a counter receipt as a whole transaction of its own on the direct writer connection
+/// ([`crate::direct`]) — `BEGIN IMMEDIATE`, the unit's daily counter, the dossier, its first
+/// event and chain head, `COMMIT`. `d.code` comes as the prefix `…-YYMMDD-` and leaves
+/// completed with the day's 4-digit number, which is returned. `e` is the dossier's first event
+/// (seq 1).
 pub async fn commit_receipt(
     db: &crate::Db,
-    d: &DossierRow,
+    d: &mut DossierRow,
     day: Date,
     e: &crate::events::EventRow,
 ) -> DbResult<i64> {
-    use std::sync::LazyLock;
-    let crate::Db::Sqlite(pool) = db else {
+    use crate::events::{bind_event, insert_event, insert_head};
+    let crate::Db::Sqlite(pool, direct) = db else {
         return Err(sqlx::Error::Protocol(
             "commit_receipt is for SQLite".to_owned(),
         ));
     };
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let values = PLACEHOLDERS.replacen(
-            "$2,",
-            "$2 || printf('%04d', (SELECT last FROM dossier_counters WHERE unit_id = $55 AND day = $56)),",
-            1,
-        );
-        format!(
-            concat!(
-                "BEGIN IMMEDIATE; ",
-                "INSERT INTO dossier_counters (unit_id, day, last) VALUES ($55, $56, 1) \
-                 ON CONFLICT (unit_id, day) DO UPDATE SET last = dossier_counters.last + 1; ",
-                "INSERT INTO dossiers (",
-                cols!(),
-                ") VALUES ({}); ",
-                "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, \
-                 occurred_at, prev_hash, hash) VALUES ($44, $45, $46, $47, $48, $49, $50, $51, $52, $53, $54); ",
-                "INSERT INTO event_chains (subject_id, subject_type, last_seq, last_hash, updated_at) \
-                 VALUES ($46, $45, $47, $54, $52); ",
-                "SELECT last FROM dossier_counters WHERE unit_id = $55 AND day = $56; COMMIT"
-            ),
-            values
-        )
-    });
     if e.seq != 1 || e.subject_id != d.id {
         return Err(sqlx::Error::Protocol(
             "commit_receipt: not the dossier's first event".to_owned(),
         ));
     }
-    let _writer = crate::sqlite_writer(pool).lock_owned().await;
-    let mut conn = pool.acquire().await?;
-    let q = bind_all!(
-        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(SQL.as_str())),
-        d
-    )
-    .bind(e.id)
-    .bind(&e.subject_type)
-    .bind(e.subject_id)
-    .bind(e.seq)
-    .bind(e.unit_id)
-    .bind(e.actor_id)
-    .bind(&e.action)
-    .bind(&e.payload)
-    .bind(e.occurred_at)
-    .bind(&e.prev_hash)
-    .bind(&e.hash)
-    .bind(d.receiving_unit_id)
-    .bind(day);
-    match q.fetch_all(&mut *conn).await {
-        Ok(v) if v.len() == 1 => Ok(v[0]),
-        Ok(v) => {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            Err(sqlx::Error::Protocol(format!(
-                "receipt of {} returned {v:?}",
-                d.code
-            )))
-        }
+    let prefix = d.code.clone();
+    let day = day.to_string();
+    static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            concat!("INSERT INTO dossiers (", cols!(), ") VALUES ({})"),
+            PLACEHOLDERS
+        )
+    });
+    let seq = direct
+        .write(pool, |c| {
+            let seq: i64 = c
+                .prepare_cached(
+                    "INSERT INTO dossier_counters (unit_id, day, last) VALUES ($1, $2, 1) \
+                     ON CONFLICT (unit_id, day) DO UPDATE SET last = dossier_counters.last + 1 \
+                     RETURNING last",
+                )?
+                .query_row((d.receiving_unit_id, &day), |r| r.get(0))?;
+            d.code = format!("{prefix}{seq:04}");
+            let mut st = c.prepare_cached(&INSERT)?;
+            bind_all!(Binder::new(&mut st), d).done()?.raw_execute()?;
+            let mut st = c.prepare_cached(insert_event!())?;
+            bind_event!(Binder::new(&mut st), e).done()?.raw_execute()?;
+            let mut st = c.prepare_cached(insert_head!())?;
+            bind_event!(Binder::new(&mut st), e).done()?.raw_execute()?;
+            Ok(Some(seq))
+        })
+        .await;
+    match seq {
+        Ok(Some(seq)) => Ok(seq),
+        Ok(None) => Err(sqlx::Error::Protocol("receipt not written".to_owned())),
         Err(err) => {
-            // Stopped inside the transaction (or before it began: then this fails harmlessly).
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            d.code = prefix;
             Err(err)
         }
     }

@@ -21,7 +21,7 @@ fn migration_versions_and_names_match() {
 
 async fn columns(db: &Db) -> BTreeMap<String, BTreeSet<String>> {
     let rows: Vec<(String, String)> = match db {
-        Db::Sqlite(p) => sqlx::query_as(
+        Db::Sqlite(p, _) => sqlx::query_as(
             "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' \
              AND m.name NOT GLOB '*_fts*'",

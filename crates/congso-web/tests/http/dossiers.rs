@@ -511,3 +511,147 @@ http_test!(async fn concurrent_actions_on_one_dossier_apply_once_and_keep_the_ch
     assert_eq!(app.event_count().await, events_before + 1);
     assert!(matches!(congso_db::events::verify(&app.app.db).await.expect("verify"), congso_db::events::Verification::Ok { .. }));
 });
+
+/// SQLite: the desk's direct connections (`congso_db::direct`) read a dossier exactly as the
+/// sqlx pool does — every column, the chain head and the timeline — after transitions that set
+/// the nullable columns (assignee, pause, supplements, finish, result).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_direct_read_of_a_dossier_is_the_pools_read() {
+    let app = TestApp::new(congso_db::testing::TestDb::sqlite().await).await;
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let (desk, head, specialist) = (
+        app.token("motcua").await,
+        app.token("lanhdao.so").await,
+        app.token("chuyenvien").await,
+    );
+    let code = receive(&app, &desk, None).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    ok(&app, &desk, &code, json!({"action": "forward"})).await;
+    ok(
+        &app,
+        &head,
+        &code,
+        json!({"action": "assign", "assignee": "chuyenvien"}),
+    )
+    .await;
+    app.clock.set(datetime!(2026-03-03 10:00 +7));
+    ok(
+        &app,
+        &specialist,
+        &code,
+        json!({"action": "request_supplement", "reason": "Thiếu tờ khai"}),
+    )
+    .await;
+    let paused = congso_db::repo::dossiers::by_code_with_history(&app.app.db, &code)
+        .expect("direct")
+        .expect("found");
+    assert!(
+        paused.0.paused_since.is_some()
+            && paused.0.assignee_id.is_some()
+            && paused.0.clock.is_some()
+    );
+    app.clock.set(datetime!(2026-03-05 10:00 +7));
+    ok(&app, &desk, &code, json!({"action": "supplement_received"})).await;
+    ok(&app, &head, &code, json!({"action": "approve"})).await;
+    ok(&app, &specialist, &code, json!({"action": "finish"})).await;
+    for c in [code.as_str(), "000.01.01.H57-260302-9999"] {
+        let direct =
+            congso_db::repo::dossiers::by_code_with_history(&app.app.db, c).expect("direct");
+        let mut tx = app.app.db.begin_read().await.expect("tx");
+        let pooled = congso_db::repo::dossiers::by_code(&mut tx, c)
+            .await
+            .expect("pool");
+        let Some(row) = pooled else {
+            assert!(direct.is_none(), "{c} does not exist");
+            continue;
+        };
+        let (drow, dhead, dhistory) = direct.expect("found directly");
+        assert_eq!(drow, row);
+        assert!(row.finished_at.is_some() && row.result.is_some() && row.supplements == 1);
+        let events = congso_db::events::for_subject(&mut tx, row.id)
+            .await
+            .expect("events");
+        let last = events.last().expect("events");
+        assert_eq!(dhead, Some((last.seq, last.hash.clone())));
+        assert_eq!(
+            dhistory,
+            congso_db::events::timeline(&mut tx, row.id)
+                .await
+                .expect("timeline")
+        );
+        assert_eq!(dhistory.len(), 7);
+        tx.commit().await.expect("commit");
+    }
+}
+
+/// SQLite: while another process holds the database's write lock, a transition waits for it
+/// without holding the runtime's only thread (other requests go on), then applies once.
+#[tokio::test(flavor = "current_thread")]
+async fn a_desk_write_waits_for_another_process_without_blocking_the_runtime() {
+    use congso_db::sqlx::{self, Connection};
+    let app = TestApp::new(congso_db::testing::TestDb::sqlite().await).await;
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let code = receive(&app, &desk, None).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    // "Another process": a connection of its own, outside the app's pool and writer lock.
+    let mut other = sqlx::SqliteConnection::connect(&app.guard.url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("lock");
+    let forward = tokio::spawn({
+        let (app, code) = (app.app.clone(), code.clone());
+        async move {
+            let actor = {
+                let mut tx = app.db.begin_read().await.expect("tx");
+                let u = congso_db::repo::users::by_username(&mut tx, "motcua")
+                    .await
+                    .expect("q")
+                    .expect("user");
+                congso_app::Actor::load(&mut tx, &u).await.expect("actor")
+            };
+            let input = congso_app::dossiers::ActionInput {
+                action: "forward".into(),
+                ..Default::default()
+            };
+            congso_app::dossiers::act(&app, &actor, &code, input)
+                .await
+                .map(|v| v.status.state)
+        }
+    });
+    // Meanwhile this (only) thread serves other work: a public lookup answers.
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+        let r = app
+            .api(Method::GET, &format!("/api/v1/lookup/{code}"), None, None)
+            .await;
+        assert_eq!(r.json()["status"]["code"], 2);
+    }
+    assert!(!forward.is_finished(), "the transition waits for the lock");
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("unlock");
+    assert_eq!(forward.await.expect("task").expect("forward"), "forwarded");
+    let after = app
+        .api(Method::GET, &format!("/api/v1/lookup/{code}"), None, None)
+        .await
+        .json();
+    assert_eq!(
+        (
+            after["status"]["code"].clone(),
+            after["steps"].as_array().map(Vec::len)
+        ),
+        (json!(4), Some(2)),
+        "{after}"
+    );
+}

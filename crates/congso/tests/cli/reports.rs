@@ -29,7 +29,7 @@ cli_test!(async fn the_one_stop_report_and_its_rebuild_from_the_command_line(db)
     // A kept row no dossier explains: found, printed, fixed, exit 1; then clean.
     let unit = "000.00.04.H57";
     match &db.db {
-        Db::Sqlite(p) => sqlx::query("INSERT INTO report_onestop_daily SELECT '2026-02-03', id, 'TN', 1, 0, 0, 0, 0, 0, 0, 0, 1, 0 FROM units WHERE code = $1").bind(unit).execute(p).await.map(|_| ()),
+        Db::Sqlite(p, _) => sqlx::query("INSERT INTO report_onestop_daily SELECT '2026-02-03', id, 'TN', 1, 0, 0, 0, 0, 0, 0, 0, 1, 0 FROM units WHERE code = $1").bind(unit).execute(p).await.map(|_| ()),
         Db::Postgres(p) => sqlx::query("INSERT INTO report_onestop_daily SELECT DATE '2026-02-03', id, 'TN', 1, 0, 0, 0, 0, 0, 0, 0, 1, 0 FROM units WHERE code = $1").bind(unit).execute(p).await.map(|_| ()),
     }
     .expect("tamper");
