@@ -124,6 +124,20 @@ impl Direct {
         }
     }
 
+    /// Closes the direct connections (after the write in progress, if any). Later calls open
+    /// new ones.
+    pub(crate) async fn close(&self, pool: &sqlx::SqlitePool) {
+        let _writer = crate::sqlite_writer(pool).lock_owned().await;
+        self.writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        self.readers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
     /// One attempt of [`Direct::write`]; `Err(Busy)` if the write lock could not be taken.
     fn try_write<T>(
         &self,

@@ -403,8 +403,11 @@ impl Db {
             .map(|_| ()))
     }
 
-    /// Closes the pool, waiting for connections to be returned.
+    /// Closes the pool, waiting for connections to be returned, and the direct connections.
     pub async fn close(&self) {
+        if let Db::Sqlite(pool, direct) = self {
+            direct.close(pool).await;
+        }
         db_run!(self, |pool| pool.close().await)
     }
 }

@@ -361,20 +361,7 @@ macro_rules! transition_sql {
 
 macro_rules! bind_transition {
     ($q:expr, $d:expr, $before:expr, $e:expr) => {
-        bind_update!($q, $d)
-            .bind($before)
-            .bind($e.id)
-            .bind(&$e.subject_type)
-            .bind($e.subject_id)
-            .bind($e.seq)
-            .bind($e.unit_id)
-            .bind($e.actor_id)
-            .bind(&$e.action)
-            .bind(&$e.payload)
-            .bind($e.occurred_at)
-            .bind(&$e.prev_hash)
-            .bind(&$e.hash)
-            .bind($e.seq - 1)
+        crate::events::bind_event!(bind_update!($q, $d).bind($before), $e).bind($e.seq - 1)
     };
 }
 

@@ -143,11 +143,7 @@ http_test!(async fn the_report_matches_an_independent_count(app) {
         expected.entry(unit).or_insert([0; 4])[slot] += 1;
         plan.push((i, unit, deadline, done));
     }
-    let d = congso_app::directives::create_directive(&app.app, &{
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "vanphong").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    }, congso_app::directives::NewDirective { source_kind: "directive".into(), content: "Chỉ thị năm 2026".into(), ..Default::default() }).await.expect("directive");
+    let d = congso_app::directives::create_directive(&app.app, &app.actor("vanphong").await, congso_app::directives::NewDirective { source_kind: "directive".into(), content: "Chỉ thị năm 2026".into(), ..Default::default() }).await.expect("directive");
     let mut ids = vec![];
     for (_, unit, deadline, _) in &plan {
         let t = congso_app::directives::add_task(&app.app, &system, d.id, congso_app::directives::NewTask {

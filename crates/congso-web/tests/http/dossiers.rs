@@ -305,11 +305,7 @@ http_test!(async fn online_submissions_are_accepted_or_refused(app) {
     app.clock.set(datetime!(2026-03-02 09:00 +7));
     setup(&app).await;
     let desk = app.token("motcua").await;
-    let citizen = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "congdan").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let citizen = app.actor("congdan").await;
     let new = || congso_app::dossiers::NewDossier {
         procedure_code: PROC.into(), channel: "online".into(),
         applicant: congso_app::dossiers::Applicant { name: "Nguyễn Thị Hoa".into(), ..Default::default() },
@@ -350,11 +346,7 @@ http_test!(async fn the_public_lookup_shows_steps_but_no_personal_data(app) {
 http_test!(async fn a_thousand_concurrent_receipts_get_consecutive_codes(app) {
     app.clock.set(datetime!(2026-03-02 09:00 +7));
     setup(&app).await;
-    let officer = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "motcua").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let officer = app.actor("motcua").await;
     let mut tasks = vec![];
     for i in 0..1000 {
         let (app2, officer) = (app.app.clone(), officer.clone());
@@ -487,11 +479,7 @@ http_test!(async fn concurrent_actions_on_one_dossier_apply_once_and_keep_the_ch
     let d = receive(&app, &officer, None).await;
     let code = d["code"].as_str().expect("code").to_owned();
     let events_before = app.event_count().await;
-    let actor = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "motcua").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let actor = app.actor("motcua").await;
     let mut tasks = vec![];
     for _ in 0..12 {
         let (app2, actor, code) = (app.app.clone(), actor.clone(), code.clone());
@@ -608,17 +596,10 @@ async fn a_desk_write_waits_for_another_process_without_blocking_the_runtime() {
         .execute(&mut other)
         .await
         .expect("lock");
+    let actor = app.actor("motcua").await;
     let forward = tokio::spawn({
         let (app, code) = (app.app.clone(), code.clone());
         async move {
-            let actor = {
-                let mut tx = app.db.begin_read().await.expect("tx");
-                let u = congso_db::repo::users::by_username(&mut tx, "motcua")
-                    .await
-                    .expect("q")
-                    .expect("user");
-                congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-            };
             let input = congso_app::dossiers::ActionInput {
                 action: "forward".into(),
                 ..Default::default()

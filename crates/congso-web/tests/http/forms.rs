@@ -103,11 +103,7 @@ http_test!(async fn only_officers_of_the_dossier_and_its_applicant_may_download_
     app.clock.set(datetime!(2026-03-02 09:00 +7));
     setup(&app).await;
     let desk = app.token("motcua").await;
-    let citizen = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "congdan").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let citizen = app.actor("congdan").await;
     let own = congso_app::dossiers::submit(&app.app, &citizen, congso_app::dossiers::NewDossier {
         procedure_code: PROC.into(), channel: "online".into(),
         applicant: congso_app::dossiers::Applicant { name: "Nguyễn Thị Hoa".into(), ..Default::default() },

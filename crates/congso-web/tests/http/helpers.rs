@@ -214,6 +214,16 @@ impl TestApp {
         (status, headers, bytes)
     }
 
+    /// The actor of a demo user, for calling use cases directly.
+    pub async fn actor(&self, username: &str) -> congso_app::Actor {
+        let mut tx = self.app.db.begin_read().await.expect("tx");
+        let u = congso_db::repo::users::by_username(&mut tx, username)
+            .await
+            .expect("q")
+            .expect("user");
+        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
+    }
+
     /// A bearer token for a demo user, through the API.
     pub async fn token(&self, username: &str) -> String {
         let r = self

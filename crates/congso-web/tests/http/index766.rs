@@ -163,11 +163,7 @@ http_test!(async fn the_index_counts_a_constructed_history(app) {
     ok(&app, &head, &d5, json!({"action": "assign", "assignee": "chuyenvien"})).await;
     ok(&app, &spec, &d5, json!({"action": "submit_for_approval"})).await;
     ok(&app, &head, &d5, json!({"action": "approve"})).await;
-    let actor = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "chuyenvien").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let actor = app.actor("chuyenvien").await;
     congso_app::portal::finish_with_result(&app.app, &actor, &d5,
         congso_app::dossiers::ActionInput { action: "finish".into(), ..Default::default() },
         Some(congso_app::portal::Upload { document_name: String::new(), file_name: "ket-qua.pdf".into(), bytes: tiny_pdf("kq").into() }),

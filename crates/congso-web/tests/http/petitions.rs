@@ -349,11 +349,7 @@ http_test!(async fn the_clock_table_is_a_setting(app) {
             r.unit = DayUnit::WorkingDays; // "10 ngày làm việc" [U]
         }
     }
-    let admin = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "vanphong").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let admin = app.actor("vanphong").await;
     let e = congso_app::petitions::set_clock_table(&app.app, &admin, table.clone()).await.expect_err("office staff");
     assert_eq!(e.code, congso_domain::ErrorCode::Forbidden);
     congso_app::petitions::set_clock_table(&app.app, &congso_app::Actor::system(), table).await.expect("set");
@@ -393,11 +389,7 @@ struct Plan {
 
 http_test!(async fn the_report_matches_an_independent_count(app) {
     use congso_app::petitions::{self as pt, ItemAction, NewItem, NewPetition};
-    let leader = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "lanhdao").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let leader = app.actor("lanhdao").await;
     let mut seed: u64 = 0x0dd5_eed5;
     let mut next = |n: u64| {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);

@@ -100,11 +100,7 @@ http_test!(async fn a_citizen_submits_online_answers_a_supplement_downloads_the_
     ok(&app, &head, &code, json!({"action": "approve"})).await;
     // The officer finishes with the electronic result.
     let result_pdf = tiny_pdf("ket-qua");
-    let actor = {
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "chuyenvien").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    };
+    let actor = app.actor("chuyenvien").await;
     congso_app::portal::finish_with_result(&app.app, &actor, &code,
         congso_app::dossiers::ActionInput { action: "finish".into(), ..Default::default() },
         Some(congso_app::portal::Upload { document_name: String::new(), file_name: "ket-qua.pdf".into(), bytes: result_pdf.clone().into() }),
@@ -127,11 +123,7 @@ http_test!(async fn a_citizen_submits_online_answers_a_supplement_downloads_the_
     assert_eq!(list.as_array().map(Vec::len), Some(1));
     assert_eq!(list[0]["status"]["code"], 9);
     // Each step reached the citizen's notification list (acceptance, supplement, result).
-    let user = congso_app::accounts::profile(&app.app, &{
-        let mut tx = app.app.db.begin_read().await.expect("tx");
-        let u = congso_db::repo::users::by_username(&mut tx, "046195000123").await.expect("q").expect("user");
-        congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-    }).await.expect("profile");
+    let user = congso_app::accounts::profile(&app.app, &app.actor("046195000123").await).await.expect("profile");
     let mut tx = app.app.db.begin_read().await.expect("tx");
     let notes = congso_db::repo::portal::notifications_of(&mut tx, user.user.id, 50).await.expect("notes");
     let titles: Vec<&str> = notes.iter().map(|n| n.title.as_str()).collect();

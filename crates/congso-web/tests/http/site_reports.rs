@@ -14,15 +14,6 @@ use uuid::Uuid;
 use crate::helpers::{PW, TINY_PNG, TestApp};
 use crate::http_test;
 
-async fn actor(app: &TestApp, username: &str) -> Actor {
-    let mut tx = app.app.db.begin_read().await.expect("tx");
-    let u = congso_db::repo::users::by_username(&mut tx, username)
-        .await
-        .expect("q")
-        .expect("user");
-    congso_app::Actor::load(&mut tx, &u).await.expect("actor")
-}
-
 fn report(code: &str, area: Option<&str>, address: Option<&str>) -> NewReport {
     NewReport {
         service_code: code.to_owned(),
@@ -36,7 +27,7 @@ fn report(code: &str, area: Option<&str>, address: Option<&str>) -> NewReport {
 }
 
 async fn file(app: &TestApp, code: &str, area: Option<&str>, address: Option<&str>) -> Uuid {
-    let citizen = actor(app, "congdan").await;
+    let citizen = app.actor("congdan").await;
     sr::file(
         &app.app,
         Reporter::Citizen(&citizen),
@@ -100,7 +91,7 @@ http_test!(async fn reports_are_routed_by_category_and_commune(app) {
     // A normal road report is due at the end of the fifth working day; an emergency in hours.
     let v = view(&app, road).await;
     assert_eq!(v.deadline.get(), datetime!(2026-03-10 00:00 +7));
-    let citizen = actor(&app, "congdan").await;
+    let citizen = app.actor("congdan").await;
     let mut urgent = report("ngap-ung", Some("000.00.30.H57"), None);
     urgent.urgency = Some("emergency".to_owned());
     let jobs_before = congso_db::jobs::unfinished(&app.app.db).await.expect("jobs").len();
@@ -120,9 +111,9 @@ http_test!(async fn reports_are_routed_by_category_and_commune(app) {
 });
 
 http_test!(async fn on_time_late_and_late_with_an_approved_extension_are_counted_apart(app) {
-    let officer = actor(&app, "hientruong").await;
-    let head = actor(&app, "lanhdao.xd").await;
-    let leader = actor(&app, "lanhdao").await;
+    let officer = app.actor("hientruong").await;
+    let head = app.actor("lanhdao.xd").await;
+    let leader = app.actor("lanhdao").await;
     // On time.
     let a = file(&app, "o-ga-mat-duong", Some("000.00.30.H57"), None).await;
     act(&app, &officer, a, action("accept")).await;
@@ -177,8 +168,8 @@ http_test!(async fn on_time_late_and_late_with_an_approved_extension_are_counted
 
 http_test!(async fn another_units_officer_is_refused_and_nothing_is_written(app) {
     let id = file(&app, "o-ga-mat-duong", Some("000.00.30.H57"), None).await;
-    let justice = actor(&app, "chuyenvien").await;
-    let citizen = actor(&app, "congdan").await;
+    let justice = app.actor("chuyenvien").await;
+    let citizen = app.actor("congdan").await;
     let before = app.event_count().await;
     for who in [&justice, &citizen] {
         for a in ["accept", "reject"] {
@@ -295,7 +286,7 @@ http_test!(async fn the_citizen_files_with_a_photo_the_unit_resolves_and_the_cit
     assert_eq!(j.json()[0]["status"], "closed");
     assert_eq!(j.json()[0]["status_notes"], "Đã thảm lại mặt đường đoạn trước số 10 Lê Lợi");
     // Every change is on the report's hash chain.
-    let v = sr::for_unit(&app.app, &actor(&app, "hientruong").await, Uuid::parse_str(&id).expect("id")).await.expect("view");
+    let v = sr::for_unit(&app.app, &app.actor("hientruong").await, Uuid::parse_str(&id).expect("id")).await.expect("view");
     let actions: Vec<&str> = v.events.iter().map(|e| e.1.as_str()).collect();
     assert_eq!(actions, ["site_report.filed", "accept", "resolve", "rated"]);
     let _ = Duration::ZERO;
