@@ -1051,10 +1051,26 @@ pub(crate) async fn act_in(
     let row = repo::by_code_for_update(tx, code.trim())
         .await?
         .ok_or(AppError::new(ErrorCode::DossierNotFound).with_detail(code.to_owned()))?;
-    let d = decide(&mut Reads::In(tx), &cal, actor, row, input, now).await?;
+    act_on(tx, app, &cal, actor, row, input, now, quiet).await
+}
+
+/// [`act_in`] on a row this transaction already holds: read (and, on PostgreSQL, locked) by it,
+/// or written by it (the legacy importer replays a dossier's events on the row it keeps).
+#[allow(clippy::too_many_arguments)]
+async fn act_on(
+    tx: &mut Tx,
+    app: &App,
+    cal: &Refs,
+    actor: &Actor,
+    row: DossierRow,
+    input: &ActionInput,
+    now: Ts,
+    quiet: bool,
+) -> AppResult<DossierRow> {
+    let d = decide(&mut Reads::In(tx), cal, actor, row, input, now).await?;
     repo::update(tx, &d.row).await?;
     audit::record(tx, actor, d.subject(), d.action, d.payload.clone(), now).await?;
-    after_write(tx, app, &cal, &d, now, quiet).await?;
+    after_write(tx, app, cal, &d, now, quiet).await?;
     Ok(d.row)
 }
 
@@ -2109,6 +2125,16 @@ pub async fn import_legacy(
     let system = Actor::system();
     let cal = refs(app).await?;
     let mut tx = app.db.begin_write().await?;
+    // The report's aggregates take the imported dossiers at the end, once (migration 0013):
+    // upserting the same aggregate rows at every write of every dossier made a long import
+    // slower as it went, on PostgreSQL.
+    congso_db::repo::reports::defer(&mut tx).await?;
+    let mut imported = Vec::with_capacity(total);
+    // Each procedure is read once per import (the transaction sees no other writer's changes).
+    let mut procedures: std::collections::HashMap<
+        String,
+        Arc<(procedures::ProcRow, ProcedureSpec)>,
+    > = std::collections::HashMap::new();
     for (n, (line, d, times)) in parsed.into_iter().enumerate() {
         if let Some(code) = &d.code
             && repo::by_code(&mut tx, code).await?.is_some()
@@ -2131,16 +2157,22 @@ pub async fn import_legacy(
         };
         let checked = check_new(&new).map_err(|e| line_error(line, e))?;
         let at0 = Ts::new(times[0]);
-        let created = create_in(
-            &mut tx,
-            app,
-            cal.clone(),
-            &system,
-            &new,
-            online,
-            at0,
-            checked,
-            true,
+        let procedure = match procedures.get(new.procedure_code.trim()) {
+            Some(p) => p.clone(),
+            None => {
+                let p = Arc::new(
+                    published_procedure(&mut tx, &new.procedure_code)
+                        .await
+                        .map_err(|e| line_error(line, e))?,
+                );
+                procedures.insert(new.procedure_code.trim().to_owned(), p.clone());
+                p
+            }
+        };
+        let mut line_cal = cal.clone();
+        line_cal.procedure = Some(procedure);
+        let mut row = create_in(
+            &mut tx, app, line_cal, &system, &new, online, at0, checked, true,
         )
         .await
         .map_err(|e| line_error(line, e))?;
@@ -2155,23 +2187,16 @@ pub async fn import_legacy(
                 items: vec![],
                 note: e.note.clone(),
             };
-            act_in(
-                &mut tx,
-                app,
-                cal.clone(),
-                &system,
-                &created.code,
-                &input,
-                Ts::new(*at),
-                true,
-            )
-            .await
-            .map_err(|err| line_error(line, format!("{} at {}: {err}", e.action, e.at)))?;
+            row = act_on(&mut tx, app, &cal, &system, row, &input, Ts::new(*at), true)
+                .await
+                .map_err(|err| line_error(line, format!("{} at {}: {err}", e.action, e.at)))?;
         }
+        imported.push(row.id);
         if (n + 1) % 200 == 0 || n + 1 == total {
             progress(n + 1, total);
         }
     }
+    congso_db::repo::reports::settle(&mut tx, &imported).await?;
     tx.commit().await?;
     Ok(total)
 }

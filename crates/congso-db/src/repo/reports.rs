@@ -187,6 +187,100 @@ pub async fn recompute(tx: &mut Tx) -> DbResult<()> {
     Ok(())
 }
 
+/// Suspends the aggregate triggers for the rest of this write transaction (migration 0013): the
+/// sentinel row of `report_deferred`, never committed, so other transactions keep the triggers.
+/// Every dossier written while deferred must be passed to [`settle`] before the commit.
+pub async fn defer(tx: &mut Tx) -> DbResult<()> {
+    tx_run!(tx, |c| sqlx::query(
+        "INSERT INTO report_deferred (dossier_id) VALUES ($1)"
+    )
+    .bind(Uuid::nil())
+    .execute(c)
+    .await
+    .map(|_| ()))
+}
+
+/// Ends a [`defer`]: adds the contributions of the dossiers written meanwhile (`ids`, each once)
+/// to both aggregate tables and removes the sentinel. The contributions are gathered by chunks of
+/// ids into a temporary table (a list of ids is pushed into each branch of the view, so each
+/// chunk reads its own dossiers by primary key; a join or `IN (SELECT …)` would read them all),
+/// then summed with one GROUP BY per table: every aggregate row is written once, however many
+/// dossiers and transitions it sums.
+pub async fn settle(tx: &mut Tx, ids: &[Uuid]) -> DbResult<()> {
+    const CHUNK: usize = 500;
+    let month = match tx.backend() {
+        Backend::Sqlite => "substr(day, 1, 7) || '-01'",
+        Backend::Postgres => "CAST(date_trunc('month', day) AS DATE)",
+    };
+    let add = |table: &str, key: &str| {
+        let set = cols!()
+            .split(", ")
+            .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("ON CONFLICT ({key}, unit_id, field_code) DO UPDATE SET {set}")
+    };
+    let statements = [
+        "DROP TABLE IF EXISTS report_settle",
+        concat!(
+            "CREATE TEMPORARY TABLE report_settle AS SELECT day, unit_id, field_code, ",
+            cols!(),
+            " FROM report_onestop_contrib WHERE 1 = 0"
+        ),
+    ];
+    for s in statements {
+        tx_run!(tx, |c| sqlx::query(s).execute(c).await.map(|_| ()))?;
+    }
+    for chunk in ids.chunks(CHUNK) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            concat!(
+                "INSERT INTO report_settle SELECT day, unit_id, field_code, ",
+                cols!(),
+                " FROM report_onestop_contrib WHERE dossier_id IN ({})"
+            ),
+            list
+        );
+        tx_run!(tx, |c| {
+            let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(c).await.map(|_| ())
+        })?;
+    }
+    let statements = [
+        format!(
+            "INSERT INTO report_onestop_daily (day, unit_id, field_code, {}) \
+             SELECT day, unit_id, field_code, {} FROM report_settle WHERE day IS NOT NULL \
+             GROUP BY day, unit_id, field_code ORDER BY day, unit_id, field_code {}",
+            cols!(),
+            sums!(),
+            add("report_onestop_daily", "day")
+        ),
+        format!(
+            "INSERT INTO report_onestop_monthly (month, unit_id, field_code, {}) \
+             SELECT {month}, unit_id, field_code, {} FROM report_settle WHERE day IS NOT NULL \
+             GROUP BY 1, unit_id, field_code ORDER BY 1, unit_id, field_code {}",
+            cols!(),
+            sums!(),
+            add("report_onestop_monthly", "month")
+        ),
+        "DROP TABLE report_settle".to_owned(),
+        "DELETE FROM report_deferred".to_owned(),
+    ];
+    for s in &statements {
+        tx_run!(tx, |c| sqlx::query(AssertSqlSafe(s.as_str()))
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
+}
+
 /// A row where the kept aggregates and the recomputed ones differ.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Difference {

@@ -454,7 +454,14 @@ http_test!(async fn legacy_dossiers_are_replayed_through_the_engine_all_or_nothi
     // Without the bad line both import, with appointments and results recomputed.
     let n = congso_app::dossiers::import_legacy(&app.app, &format!("{good}\n\n{online}\n"), &|_, _| {}).await.expect("import");
     assert_eq!(n, 2);
+    // The report took both at the end of the import (its triggers were deferred meanwhile), and
+    // the triggers are back for the next writer: a receipt counts at once.
+    let office = app.token("vanphong").await;
+    let period = "from=2026-02-01&to=2026-03-31";
+    assert_eq!(crate::reports::report(&app, &office, period).await["total"]["received_total"], 2);
     let desk = app.token("motcua").await;
+    receive(&app, &desk, None).await;
+    assert_eq!(crate::reports::report(&app, &office, period).await["total"]["received_total"], 3);
     let d = app.api(Method::GET, "/api/v1/dossiers/000.01.01.H57-260213-0101", Some(&desk), None).await.json();
     assert_eq!(d["appointment_at"], "2026-02-27T17:00:00+07:00");
     // Paused Tue 24/2 → Fri 27/2 (3 working days): due Wed 4/3; finished Tue 3/3 → early.

@@ -84,7 +84,7 @@ fn assert_all_identities(r: &Value) {
     }
 }
 
-async fn report(app: &TestApp, token: &str, query: &str) -> Value {
+pub async fn report(app: &TestApp, token: &str, query: &str) -> Value {
     let r = app
         .api(
             Method::GET,
