@@ -149,6 +149,17 @@ pub async fn field_names(tx: &mut Tx) -> DbResult<Vec<(String, String)>> {
     .await)
 }
 
+/// Runs statements built from the constant fragments of this file, in order.
+async fn execute_all(tx: &mut Tx, statements: &[String]) -> DbResult<()> {
+    for s in statements {
+        tx_run!(tx, |c| sqlx::query(AssertSqlSafe(s.as_str()))
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
+}
+
 /// Replaces both aggregate tables with sums recomputed from the dossiers, without comparing
 /// (after a bulk load with the triggers suspended). Rows are written in key order: on
 /// PostgreSQL the heap then follows the primary key and a range of days reads few pages
@@ -178,12 +189,7 @@ pub async fn recompute(tx: &mut Tx) -> DbResult<()> {
             sums!()
         ),
     ];
-    for s in &statements {
-        tx_run!(tx, |c| sqlx::query(AssertSqlSafe(s.as_str()))
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-    }
+    execute_all(tx, &statements).await?;
     Ok(())
 }
 
@@ -221,16 +227,15 @@ pub async fn settle(tx: &mut Tx, ids: &[Uuid]) -> DbResult<()> {
         format!("ON CONFLICT ({key}, unit_id, field_code) DO UPDATE SET {set}")
     };
     let statements = [
-        "DROP TABLE IF EXISTS report_settle",
+        "DROP TABLE IF EXISTS report_settle".to_owned(),
         concat!(
             "CREATE TEMPORARY TABLE report_settle AS SELECT day, unit_id, field_code, ",
             cols!(),
             " FROM report_onestop_contrib WHERE 1 = 0"
-        ),
+        )
+        .to_owned(),
     ];
-    for s in statements {
-        tx_run!(tx, |c| sqlx::query(s).execute(c).await.map(|_| ()))?;
-    }
+    execute_all(tx, &statements).await?;
     for chunk in ids.chunks(CHUNK) {
         let list = (1..=chunk.len())
             .map(|i| format!("${i}"))
@@ -272,12 +277,7 @@ pub async fn settle(tx: &mut Tx, ids: &[Uuid]) -> DbResult<()> {
         "DROP TABLE report_settle".to_owned(),
         "DELETE FROM report_deferred".to_owned(),
     ];
-    for s in &statements {
-        tx_run!(tx, |c| sqlx::query(AssertSqlSafe(s.as_str()))
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-    }
+    execute_all(tx, &statements).await?;
     Ok(())
 }
 
@@ -338,12 +338,7 @@ pub async fn rebuild(tx: &mut Tx) -> DbResult<Vec<Difference>> {
         concat!("DELETE FROM report_fresh_daily WHERE NOT (", nonzero!(), ")").to_owned(),
         concat!("DELETE FROM report_fresh_monthly WHERE NOT (", nonzero!(), ")").to_owned(),
     ];
-    for s in &statements {
-        tx_run!(tx, |c| sqlx::query(AssertSqlSafe(s.as_str()))
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-    }
+    execute_all(tx, &statements).await?;
     let mut out = vec![];
     for (grain, table, fresh, key) in [
         ("day", "report_onestop_daily", "report_fresh_daily", "day"),
@@ -425,11 +420,6 @@ pub async fn rebuild(tx: &mut Tx) -> DbResult<Vec<Difference>> {
                 .map(|_| ()))?;
         }
     }
-    for s in &statements[..2] {
-        tx_run!(tx, |c| sqlx::query(AssertSqlSafe(s.as_str()))
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-    }
+    execute_all(tx, &statements[..2]).await?;
     Ok(out)
 }
