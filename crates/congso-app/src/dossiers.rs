@@ -1102,8 +1102,9 @@ impl Decided {
     }
 }
 
-/// Checks and computes a transition of `row` (read in `tx`, which is only read from): the
-/// action must be legal in its state, have its inputs, and be the actor's to take.
+/// Checks and computes a transition of `row` (anything else it needs is read through `reads`,
+/// never written): the action must be legal in its state, have its inputs, and be the actor's to
+/// take.
 async fn decide(
     reads: &mut Reads<'_>,
     cal: &Refs,

@@ -168,16 +168,16 @@ impl Direct {
             Ok(Some(_)) => conn.execute_batch("COMMIT"),
             _ => conn.execute_batch("ROLLBACK"),
         };
-        if let Err(e) = end {
-            if !conn.is_autocommit() {
-                // The COMMIT failed and left the transaction open: undo it, or drop the connection.
-                if conn.execute_batch("ROLLBACK").is_err() {
-                    *slot = None;
-                }
-            }
-            return Ok(Err(error(e)));
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            // Still in the transaction (a failed COMMIT or ROLLBACK): never reuse this connection.
+            *slot = None;
         }
-        Ok(out.map_err(error))
+        // The use case's own error first; else what ending the transaction said.
+        Ok(match (out, end) {
+            (Err(e), _) => Err(error(e)),
+            (Ok(_), Err(e)) => Err(error(e)),
+            (Ok(v), Ok(())) => Ok(v),
+        })
     }
 }
 
