@@ -643,3 +643,66 @@ async fn a_desk_write_waits_for_another_process_without_blocking_the_runtime() {
         "{after}"
     );
 }
+
+/// SQLite: a direct receipt that fails half-way (here the dossier's procedure does not exist,
+/// after the unit's counter moved) writes nothing: the counter goes back, the next receipt gets
+/// the next number without a gap, and the writer connection serves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_receipt_that_fails_writes_nothing() {
+    let app = TestApp::new(congso_db::testing::TestDb::sqlite().await).await;
+    app.clock.set(datetime!(2026-03-02 09:00 +7));
+    setup(&app).await;
+    let desk = app.token("motcua").await;
+    let first = receive(&app, &desk, None).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    assert!(first.ends_with("-0001"), "{first}");
+    let mut tx = app.app.db.begin_read().await.expect("tx");
+    let row = congso_db::repo::dossiers::by_code(&mut tx, &first)
+        .await
+        .expect("q")
+        .expect("row");
+    let event = congso_db::events::for_subject(&mut tx, row.id)
+        .await
+        .expect("events")
+        .remove(0);
+    tx.commit().await.expect("commit");
+    let prefix = first.trim_end_matches("0001").to_owned();
+    let mut bad = row.clone();
+    bad.id = uuid::Uuid::now_v7();
+    bad.code = prefix.clone();
+    bad.procedure_id = uuid::Uuid::now_v7();
+    let mut e = event.clone();
+    e.id = uuid::Uuid::now_v7();
+    e.subject_id = bad.id;
+    let events_before = app.event_count().await;
+    let err = congso_db::repo::dossiers::commit_receipt(
+        &app.app.db,
+        &mut bad,
+        time::macros::date!(2026 - 03 - 02),
+        &e,
+    )
+    .await
+    .expect_err("no such procedure");
+    assert!(
+        err.as_database_error()
+            .is_some_and(|d| d.is_foreign_key_violation()),
+        "{err}"
+    );
+    assert_eq!(bad.code, prefix, "the code is given back as it came");
+    assert_eq!(app.event_count().await, events_before);
+    let mut tx = app.app.db.begin_read().await.expect("tx");
+    assert_eq!(
+        congso_db::repo::dossiers::count(&mut tx)
+            .await
+            .expect("count"),
+        1
+    );
+    tx.commit().await.expect("commit");
+    let second = receive(&app, &desk, None).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    assert_eq!(second, format!("{prefix}0002"));
+}
