@@ -172,10 +172,8 @@ impl Usernames {
 
     /// The username of `id` (`None` for an unknown id).
     pub async fn get(&self, tx: &mut congso_db::Tx, id: uuid::Uuid) -> AppResult<Option<String>> {
-        if let Ok(map) = self.inner.read()
-            && let Some(name) = map.get(&id)
-        {
-            return Ok(Some(name.clone()));
+        if let Some(name) = self.cached(id) {
+            return Ok(Some(name));
         }
         let Some(user) = users::by_id(tx, id).await? else {
             return Ok(None);

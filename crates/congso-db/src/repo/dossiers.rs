@@ -118,13 +118,17 @@ macro_rules! bind_all {
 const PLACEHOLDERS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
     $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43";
 
-pub async fn insert(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
-    let sql = format!(
+/// A dossier's INSERT, every column bound by [`bind_all!`] (the sqlx path and the direct receipt).
+static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
         concat!("INSERT INTO dossiers (", cols!(), ") VALUES ({})"),
         PLACEHOLDERS
-    );
+    )
+});
+
+pub async fn insert(tx: &mut Tx, d: &DossierRow) -> DbResult<()> {
     tx_run!(tx, |c| bind_all!(
-        sqlx::query(sqlx::AssertSqlSafe(sql.clone())),
+        sqlx::query(sqlx::AssertSqlSafe(INSERT.as_str())),
         d
     )
     .execute(c)
@@ -332,6 +336,14 @@ fn dossier_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<DossierRow> {
     })
 }
 
+/// [`update_sql!`] only if the row's `updated_at` is still `$25`, the one read when the
+/// transition was decided (bound after [`bind_update!`]).
+macro_rules! guarded_update_sql {
+    () => {
+        concat!(update_sql!(), " AND updated_at = $25")
+    };
+}
+
 /// The statements that write a decided transition (numbered parameters, see [`bind_transition`]):
 /// the dossier's changed columns only if its `updated_at` is still the one read (`$25`); the event
 /// only if the dossier was written; the chain head only if that too happened and the head is
@@ -348,8 +360,8 @@ macro_rules! transition_sql {
     };
     (@ $head:expr) => {
         concat!(
-            update_sql!(),
-            " AND updated_at = $25; SELECT changes(); ",
+            guarded_update_sql!(),
+            "; SELECT changes(); ",
             "INSERT INTO events (id, subject_type, subject_id, seq, unit_id, actor_id, action, payload, \
              occurred_at, prev_hash, hash) SELECT $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 \
              WHERE changes() = 1; SELECT changes(); ",
@@ -420,7 +432,7 @@ pub async fn commit_transition(
     };
     let written = direct
         .write(pool, |c| {
-            let mut st = c.prepare_cached(concat!(update_sql!(), " AND updated_at = $25"))?;
+            let mut st = c.prepare_cached(guarded_update_sql!())?;
             if bind_update!(Binder::new(&mut st), d)
                 .bind(before)
                 .done()?
@@ -486,12 +498,6 @@ pub async fn commit_receipt(
     }
     let prefix = d.code.clone();
     let day = day.to_string();
-    static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            concat!("INSERT INTO dossiers (", cols!(), ") VALUES ({})"),
-            PLACEHOLDERS
-        )
-    });
     let seq = direct
         .write(pool, |c| {
             let seq: i64 = c

@@ -149,6 +149,14 @@ pub async fn field_names(tx: &mut Tx) -> DbResult<Vec<(String, String)>> {
     .await)
 }
 
+/// The first day of the month of the date column `col`, in the backend's SQL.
+fn month_of(backend: Backend, col: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("substr({col}, 1, 7) || '-01'"),
+        Backend::Postgres => format!("CAST(date_trunc('month', {col}) AS DATE)"),
+    }
+}
+
 /// Runs statements built from the constant fragments of this file, in order.
 async fn execute_all(tx: &mut Tx, statements: &[String]) -> DbResult<()> {
     for s in statements {
@@ -165,10 +173,7 @@ async fn execute_all(tx: &mut Tx, statements: &[String]) -> DbResult<()> {
 /// PostgreSQL the heap then follows the primary key and a range of days reads few pages
 /// (10× faster than rows scattered by a hash aggregate).
 pub async fn recompute(tx: &mut Tx) -> DbResult<()> {
-    let month = match tx.backend() {
-        Backend::Sqlite => "substr(day, 1, 7) || '-01'",
-        Backend::Postgres => "CAST(date_trunc('month', day) AS DATE)",
-    };
+    let month = month_of(tx.backend(), "day");
     let statements = [
         "DELETE FROM report_onestop_daily".to_owned(),
         "DELETE FROM report_onestop_monthly".to_owned(),
@@ -214,10 +219,7 @@ pub async fn defer(tx: &mut Tx) -> DbResult<()> {
 /// dossiers and transitions it sums.
 pub async fn settle(tx: &mut Tx, ids: &[Uuid]) -> DbResult<()> {
     const CHUNK: usize = 500;
-    let month = match tx.backend() {
-        Backend::Sqlite => "substr(day, 1, 7) || '-01'",
-        Backend::Postgres => "CAST(date_trunc('month', day) AS DATE)",
-    };
+    let month = month_of(tx.backend(), "day");
     let add = |table: &str, key: &str| {
         let set = cols!()
             .split(", ")
@@ -311,10 +313,7 @@ struct SideRow {
 /// transaction; on PostgreSQL it takes a SHARE lock on `dossiers` so that no writer moves the
 /// dossiers while they are compared.
 pub async fn rebuild(tx: &mut Tx) -> DbResult<Vec<Difference>> {
-    let month = match tx.backend() {
-        Backend::Sqlite => "substr(period, 1, 7) || '-01'",
-        Backend::Postgres => "CAST(date_trunc('month', period) AS DATE)",
-    };
+    let month = month_of(tx.backend(), "period");
     if tx.backend() == Backend::Postgres {
         tx_run!(tx, |c| sqlx::query("LOCK TABLE dossiers IN SHARE MODE")
             .execute(c)
